@@ -1,0 +1,83 @@
+// Benchmark (not a test): POST /api/v1/stores → install Job complete, against the same
+// `helm upgrade --install --wait` run directly, side by side on the same cluster and run.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import * as k8s from '@kubernetes/client-node';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { buildLimitRange, buildResourceQuota } from '../src/provisioning/guardrails.ts';
+import { buildStoreValues } from '../src/provisioning/job.ts';
+import { buildCredentialsSecret } from '../src/store/credentials.ts';
+import { plans } from '../src/store/plans.ts';
+import { deleteNamespaces, helmBinary, kubeConfig, repoRoot, uniqueName, waitFor } from '../../cluster/test/harness.ts';
+import { type ApiProcess, client, STANDIN_VALUES, startApi, TOKENS } from '../test/api-process.ts';
+import { preparePlatform } from '../test/platform.ts';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const kc = kubeConfig();
+const core = kc.makeApiClient(k8s.CoreV1Api);
+const batch = kc.makeApiClient(k8s.BatchV1Api);
+let api: ApiProcess;
+const cleanup: string[] = [];
+
+beforeAll(async () => {
+  preparePlatform();
+  api = await startApi();
+}, 600_000);
+
+afterAll(async () => {
+  const alice = client(api, TOKENS.alice);
+  await Promise.all(cleanup.map((name) => alice.remove(name)));
+  await api.kill();
+});
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+async function viaApi(): Promise<number> {
+  const name = uniqueName('bench');
+  cleanup.push(name);
+  const start = performance.now();
+  const created = await client(api, TOKENS.alice).create({ name });
+  expect(created.status).toBe(202);
+  await waitFor('the install Job', async () => {
+    const job = await batch.readNamespacedJob({ namespace: 'storefleet-system', name: `${name}-install-1` });
+    return job.status?.succeeded ? true : undefined;
+  }, 300_000, 100);
+  return performance.now() - start;
+}
+
+async function directHelm(): Promise<number> {
+  const name = uniqueName('bench-helm');
+  const namespace = `direct-${name}`;
+  await core.createNamespace({ body: { metadata: { name: namespace, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } } });
+  await core.createNamespacedResourceQuota({ namespace, body: buildResourceQuota(plans.small) });
+  await core.createNamespacedLimitRange({ namespace, body: buildLimitRange(plans.small) });
+  await core.createNamespacedSecret({ namespace, body: buildCredentialsSecret(`${name}-credentials`) });
+  const values = buildStoreValues(name, { plan: 'small', host: `${name}.localhost`, title: name, adminEmail: 'a@b.c' }, STANDIN_VALUES);
+  const start = performance.now();
+  const result = spawnSync(helmBinary(), ['upgrade', '--install', name, path.join(repoRoot, 'chart'), '-n', namespace, '-f', '-', '--wait', '--rollback-on-failure', '--timeout', '300s'], {
+    input: JSON.stringify(values), encoding: 'utf8', env: { ...process.env, KUBECONFIG: inject('kubeconfig') },
+  });
+  const elapsed = performance.now() - start;
+  expect(result.status, result.stderr).toBe(0);
+  await deleteNamespaces(kc, namespace);
+  return elapsed;
+}
+
+it(`P2: POST → install Job complete vs helm upgrade --install directly (${RUNS} runs each)`, async () => {
+  const api: number[] = [];
+  const helm: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    helm.push(await directHelm());
+    api.push(await viaApi());
+  }
+  const row = (label: string, values: number[]) => `${label.padEnd(34)} ${(median(values) / 1000).toFixed(2).padStart(8)} s   [${values.map((v) => (v / 1000).toFixed(2)).join(', ')}]`;
+  const overhead = (median(api) - median(helm)) / 1000;
+  console.log([
+    '',
+    'P2 provisioning latency (median, all runs)',
+    row('helm upgrade --install (direct)', helm),
+    row('POST → Job complete (storefleet)', api),
+    `${'overhead'.padEnd(34)} ${overhead.toFixed(2).padStart(8)} s   goal ≤ 3 s: ${overhead <= 3 ? 'met' : 'not met'}`,
+    '',
+  ].join('\n'));
+}, 1_800_000);

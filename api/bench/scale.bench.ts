@@ -1,0 +1,222 @@
+// Benchmarks (not tests) of the platform at scale, each against a baseline measured in the
+// same run on the same cluster:
+//   P1  GET /api/v1/stores vs `helm list -A` at 300 releases (BENCH_P1_RELEASES=1000 for more)
+//   P3  50 concurrent creates (each sent twice): Jobs, duplicates, errors, API peak RSS
+//   P4  200 SSE subscribers on one store: a log line's delivery latency vs following the
+//       pod's log straight from the Kubernetes API
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import * as k8s from '@kubernetes/client-node';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { followPodLog } from '../src/kube/pod-log.ts';
+import { buildStoreNamespace } from '../src/provisioning/namespace.ts';
+import { deleteNamespaces, helmBinary, kubeConfig, uniqueName, waitFor } from '../../cluster/test/harness.ts';
+import { type ApiProcess, client, startApi, TOKENS, waitForGone, waitForPhase } from '../test/api-process.ts';
+import { preparePlatform } from '../test/platform.ts';
+import { subscribe } from '../test/sse-subscribers.ts';
+
+const P1_RELEASES = Number(process.env.BENCH_P1_RELEASES ?? 300);
+const P3_STORES = Number(process.env.BENCH_P3_STORES ?? 50);
+const P4_SUBSCRIBERS = Number(process.env.BENCH_P4_SUBSCRIBERS ?? 200);
+const kc = kubeConfig();
+const core = kc.makeApiClient(k8s.CoreV1Api);
+const apis: ApiProcess[] = [];
+
+beforeAll(() => preparePlatform(), 600_000);
+afterAll(() => Promise.all(apis.map((a) => a.kill())));
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+};
+const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
+const table = (title: string, rows: string[][]) => {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  console.log(['', title, ...rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')), ''].join('\n'));
+};
+
+/** Runs `run(i)` for i in [0, count) with at most `limit` at a time. */
+async function pool(count: number, limit: number, run: (i: number) => Promise<void>) {
+  let next = 0;
+  await Promise.all(Array.from({ length: limit }, async () => {
+    while (next < count) await run(next++);
+  }));
+}
+
+function helm(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(helmBinary(), args, { env: { ...process.env, KUBECONFIG: inject('kubeconfig') } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+/** Resident memory of a process now (VmRSS) and at its peak (VmHWM), in MB. */
+async function rssMb(pid: number): Promise<{ now: number; peak: number }> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)![1]) / 1024;
+  return { now: kb('VmRSS'), peak: kb('VmHWM') };
+}
+
+/** Starts a new peak (Linux: writing 5 to clear_refs resets VmHWM). */
+const resetPeakRss = (pid: number) => writeFile(`/proc/${pid}/clear_refs`, '5');
+
+it(`P1: GET /api/v1/stores vs helm list -A at ${P1_RELEASES} releases`, async () => {
+  // Stores as the API sees them (namespaces with the store's labels), each with a Helm release
+  // of a one-ConfigMap chart: helm list reads the same number of releases the API lists.
+  const chart = await mkdtemp(path.join(tmpdir(), 'storefleet-p1-'));
+  await mkdir(path.join(chart, 'templates'));
+  await writeFile(path.join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: p1-release\nversion: 0.1.0\n');
+  await writeFile(path.join(chart, 'templates/configmap.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}\ndata:\n  store: {{ .Release.Name }}\n');
+  const run = uniqueName('p1');
+  const names = Array.from({ length: P1_RELEASES }, (_, i) => `${run}-${i}`);
+  const setupStart = performance.now();
+  try {
+    await pool(names.length, 6, async (i) => {
+      const name = names[i]!;
+      await core.createNamespace({ body: buildStoreNamespace(name, 'p1bench', { plan: 'small', host: `${name}.localhost`, title: name, adminEmail: 'a@b.c' }) });
+      const result = await helm(['install', name, chart, '-n', `store-${name}`]);
+      expect(result.code, result.stderr).toBe(0);
+    });
+    const setupSeconds = (performance.now() - setupStart) / 1000;
+
+    const api = await startApi();
+    apis.push(api);
+    const admin = client(api, TOKENS.admin);
+    await waitFor('the API to list every release', async () => {
+      const listed = (await admin.list()).body.items as Array<{ name: string }>;
+      return listed.filter((s) => s.name.startsWith(run)).length === P1_RELEASES ? true : undefined;
+    }, 120_000, 500);
+
+    const apiTimes: number[] = [];
+    for (let i = 0; i < 210; i++) {
+      const start = performance.now();
+      const response = await fetch(`${api.url}/api/v1/stores`, { headers: { Authorization: `Bearer ${TOKENS.admin}` } });
+      await response.arrayBuffer();
+      if (i >= 10) apiTimes.push(performance.now() - start); // the first 10 warm up
+    }
+    const helmTimes: number[] = [];
+    for (let i = 0; i < 21; i++) {
+      const start = performance.now();
+      const result = await helm(['list', '-A', '--max', '0', '-o', 'json']);
+      const elapsed = performance.now() - start;
+      expect(result.code, result.stderr).toBe(0);
+      if (i === 0) expect((JSON.parse(result.stdout) as Array<{ name: string }>).filter((r) => r.name.startsWith(run)).length).toBe(P1_RELEASES);
+      else helmTimes.push(elapsed);
+    }
+    const ratio = percentile(helmTimes, 50) / percentile(apiTimes, 50);
+    table(`P1 listing ${P1_RELEASES} stores (set up in ${setupSeconds.toFixed(0)} s)`, [
+      ['', 'median', 'p99', 'runs'],
+      ['GET /api/v1/stores', ms(percentile(apiTimes, 50)), ms(percentile(apiTimes, 99)), String(apiTimes.length)],
+      ['helm list -A', ms(percentile(helmTimes, 50)), ms(percentile(helmTimes, 99)), String(helmTimes.length)],
+      ['ratio (median)', `${ratio.toFixed(0)}×`, `goal ≥ 100×: ${ratio >= 100 ? 'met' : 'not met'}`, ''],
+      ['API p99', ms(percentile(apiTimes, 99)), `goal ≤ 25 ms: ${percentile(apiTimes, 99) <= 25 ? 'met' : 'not met'}`, ''],
+    ]);
+  } finally {
+    await rm(chart, { recursive: true, force: true });
+    await deleteNamespaces(kc, ...names.map((n) => `store-${n}`));
+    // The next benchmark must not share the cluster with hundreds of namespace deletions.
+    await waitFor('the P1 namespaces to be gone', async () =>
+      ((await core.listNamespace({ labelSelector: 'storefleet.io/tenant=p1bench' })).items.length === 0 ? true : undefined), 1_200_000, 2000);
+  }
+}, 3_600_000);
+
+it(`P3: ${P3_STORES} concurrent creates, each sent twice`, async () => {
+  const api = await startApi({ STOREFLEET_MAX_STORES_PER_TENANT: String(P3_STORES * 2) });
+  apis.push(api);
+  const alice = client(api, TOKENS.alice);
+  await alice.list();
+  const startup = await rssMb(api.child.pid!);
+  await resetPeakRss(api.child.pid!);
+  const run = uniqueName('p3');
+  const names = Array.from({ length: P3_STORES }, (_, i) => `${run}-${i}`);
+  const statuses: Record<number, number> = {};
+  const latencies: number[] = [];
+  const start = performance.now();
+  await Promise.all([...names, ...names].map(async (name) => {
+    const sent = performance.now();
+    const response = await alice.create({ name });
+    latencies.push(performance.now() - sent);
+    statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+  }));
+  const burstSeconds = (performance.now() - start) / 1000;
+  try {
+    const jobs = await kc.makeApiClient(k8s.BatchV1Api).listNamespacedJob({ namespace: 'storefleet-system', labelSelector: 'storefleet.io/operation=install' });
+    const perStore = new Map<string, number>();
+    for (const job of jobs.items) {
+      const store = job.metadata!.labels!['storefleet.io/store']!;
+      if (store.startsWith(run)) perStore.set(store, (perStore.get(store) ?? 0) + 1);
+    }
+    const duplicates = [...perStore.values()].reduce((sum, n) => sum + n - 1, 0);
+    const errors = Object.entries(statuses).filter(([status]) => Number(status) >= 400).reduce((sum, [, n]) => sum + n, 0);
+    const burst = await rssMb(api.child.pid!);
+    table(`P3 ${P3_STORES * 2} create requests for ${P3_STORES} stores at once (${burstSeconds.toFixed(1)} s)`, [
+      ['install Jobs created', String(perStore.size), `of ${P3_STORES} stores`],
+      ['duplicate Jobs', String(duplicates), 'goal 0'],
+      ['answers', Object.entries(statuses).map(([s, n]) => `${s}×${n}`).join(' '), `errors ${errors}`],
+      ['response time', `median ${ms(percentile(latencies, 50))}`, `p99 ${ms(percentile(latencies, 99))}`],
+      ['API peak RSS in the burst', `${burst.peak.toFixed(0)} MB`, `idle before ${startup.now.toFixed(0)} MB, start-up peak ${startup.peak.toFixed(0)} MB; goal ≤ 150 MB: ${burst.peak <= 150 ? 'met' : 'not met'}`],
+    ]);
+  } finally {
+    await Promise.all(names.map((name) => alice.remove(name)));
+    await Promise.all(names.map((name) => waitForGone(alice, name, 1_200_000)));
+  }
+}, 3_600_000);
+
+it(`P4: ${P4_SUBSCRIBERS} SSE subscribers on one store`, async () => {
+  const api = await startApi();
+  apis.push(api);
+  const alice = client(api, TOKENS.alice);
+  const name = uniqueName('p4');
+  await alice.create({ name });
+  await waitForPhase(alice, name, 'Ready');
+  const controller = new AbortController();
+  try {
+    const { arrivals, connected } = subscribe(api.url, TOKENS.alice, name, P4_SUBSCRIBERS, controller.signal);
+    await connected;
+
+    // A change makes an upgrade Job whose log every subscriber receives; the baseline follows
+    // the same pod's log straight from the Kubernetes API.
+    const changed = await alice.change(name, { title: 'P4 bench' });
+    expect(changed.status).toBe(202);
+    const job = changed.body.operation.job as string;
+    const direct = new Map<string, number>();
+    const pod = await waitFor('the upgrade pod to run', async () => {
+      const pods = await core.listNamespacedPod({ namespace: 'storefleet-system', labelSelector: `job-name=${job}` });
+      const running = pods.items.find((p) => p.status?.phase !== 'Pending');
+      return running?.metadata?.name;
+    }, 120_000, 20);
+    let line = 0;
+    for await (const text of followPodLog(kc, 'storefleet-system', pod, 'provisioner', controller.signal)) {
+      void text;
+      direct.set(`${job}:${++line}`, performance.now());
+    }
+    // The container has exited: give the subscribers a moment for the last lines.
+    await waitFor('every subscriber to get every line', async () =>
+      (arrivals.every((seen) => [...direct.keys()].every((id) => seen.has(id))) ? true : undefined), 30_000, 100).catch(() => undefined);
+
+    const latencies: number[] = [];
+    let missing = 0;
+    for (const seen of arrivals) {
+      for (const [id, at] of direct) {
+        const got = seen.get(id);
+        if (got === undefined) missing++;
+        else latencies.push(got - at);
+      }
+    }
+    table(`P4 ${P4_SUBSCRIBERS} subscribers × ${direct.size} log lines of ${job}`, [
+      ['delivered', String(latencies.length), `missing ${missing}`],
+      ['latency vs direct follow', `median ${ms(percentile(latencies, 50))}`, `p99 ${ms(percentile(latencies, 99))}`, `max ${ms(Math.max(...latencies))}`],
+      ['goal p99 ≤ 100 ms', percentile(latencies, 99) <= 100 ? 'met' : 'not met', ''],
+    ].map((r) => (r.length === 3 ? [...r, ''] : r)));
+  } finally {
+    controller.abort();
+    await alice.remove(name);
+    await waitForGone(alice, name);
+  }
+}, 1_800_000);

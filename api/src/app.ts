@@ -1,0 +1,105 @@
+// createApp(deps) builds the Koa app from injected dependencies and never listens.
+import { randomUUID } from 'node:crypto';
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import Koa from 'koa';
+import type { StoreCache } from './kube/cache.ts';
+import type { KubeClients } from './kube/clients.ts';
+import type { PodLogFanout } from './kube/pod-log-fanout.ts';
+import { authenticate, type TokenEntry } from './http/auth.ts';
+import { errorMiddleware, HttpError } from './http/errors.ts';
+import { rateLimit, type RateLimitSettings } from './http/rate-limit.ts';
+import type { Redis } from 'ioredis';
+import type { StoreOperations } from './provisioning/operations.ts';
+import type { Logger } from './provisioning/reconciler.ts';
+import { buildOpenApiDocument } from './routes/openapi.ts';
+import { storesRouter } from './routes/stores.ts';
+import { plansRouter } from './routes/plans.ts';
+import { dashboardRouter } from './dashboard/dashboard.ts';
+import { accessLog } from './observability/audit.ts';
+import type { PlatformMetrics } from './observability/metrics.ts';
+import type { StoreReader } from './store/reader.ts';
+
+export interface AppDeps {
+  kube: KubeClients;
+  cache: StoreCache;
+  reader: StoreReader;
+  operations: StoreOperations;
+  logs: PodLogFanout;
+  logger: Logger;
+  tokens: readonly TokenEntry[];
+  baseDomain: string;
+  heartbeatMs?: number;
+  /** True behind an ingress that sets X-Forwarded-For. */
+  trustProxy?: boolean;
+  isReady?: () => boolean;
+  rateLimit: RateLimitSettings;
+  /** Shares rate-limit budgets between replicas when set. */
+  redis?: Redis;
+  /** Served at /metrics when set. */
+  metrics?: PlatformMetrics;
+}
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+export function createApp(deps: AppDeps): Koa {
+  const app = new Koa();
+  app.proxy = deps.trustProxy ?? false;
+
+  app.use(async (ctx, next) => {
+    const incoming = ctx.get('X-Request-Id');
+    ctx.state.requestId = /^[A-Za-z0-9._-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+    ctx.set('X-Request-Id', ctx.state.requestId);
+    await next();
+  });
+  // Outside the error handler, so latency, access and audit lines see the final status.
+  app.use(accessLog(deps.logger, deps.metrics));
+  app.use(errorMiddleware(deps.logger));
+
+  const health = new Router();
+  health.get('/livez', (ctx) => { ctx.body = { status: 'ok' }; });
+  health.get('/readyz', (ctx) => {
+    const ready = deps.isReady?.() ?? true;
+    ctx.status = ready ? 200 : 503;
+    ctx.body = { status: ready ? 'ready' : 'starting' };
+  });
+  const openApi = buildOpenApiDocument();
+  health.get('/api/v1/openapi.json', (ctx) => { ctx.body = openApi; });
+  const metrics = deps.metrics;
+  if (metrics) {
+    health.get('/metrics', async (ctx) => {
+      ctx.type = metrics.registry.contentType;
+      ctx.body = await metrics.registry.metrics();
+    });
+  }
+  app.use(health.routes());
+  app.use(dashboardRouter().routes());
+
+  app.use(rateLimit(deps.rateLimit, deps.redis));
+  app.use(async (ctx, next) => {
+    if (BODY_METHODS.has(ctx.method) && ctx.request.length && !ctx.is('application/json')) {
+      throw new HttpError(415, 'unsupported_media_type', 'Send the request body as application/json.');
+    }
+    await next();
+  });
+  app.use(bodyParser({
+    enableTypes: ['json'],
+    jsonLimit: '16kb',
+    encoding: 'utf-8',
+    onError: (error) => {
+      // Size and encoding errors carry their own 4xx status; anything else is bad JSON.
+      const { status, expose } = error as { status?: number; expose?: boolean };
+      if (status && status < 500 && expose) throw error;
+      throw new HttpError(400, 'invalid_json', `The request body is not valid JSON: ${error.message}.`);
+    },
+  }));
+
+  const api = storesRouter({ ...deps, heartbeatMs: deps.heartbeatMs ?? 15_000 });
+  app.use(authenticate(deps.tokens));
+  app.use(api.routes());
+  app.use(plansRouter().routes());
+  // Unknown methods (TRACE, PUT...) are the client's mistake: 405, never 501.
+  const methodNotAllowed = () => new HttpError(405, 'method_not_allowed', 'This method is not allowed here.');
+  app.use(api.allowedMethods({ throw: true, notImplemented: methodNotAllowed, methodNotAllowed }));
+  return app;
+}

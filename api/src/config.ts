@@ -1,0 +1,65 @@
+// Configuration from the environment, validated once at start.
+import { z } from 'zod';
+import { readFileSync } from 'node:fs';
+import { hashToken, SCOPES, type TokenEntry } from './http/auth.ts';
+
+const tokenEntries = z.array(z.strictObject({
+  sha256: z.string().regex(/^[a-f0-9]{64}$/),
+  tenant: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
+  role: z.enum(['admin', 'tenant']),
+  scopes: z.array(z.enum(SCOPES)).optional(),
+}));
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(8080),
+  HOST: z.string().default('127.0.0.1'),
+  STOREFLEET_PROVISIONER_IMAGE: z.string().default('storefleet.local/provisioner:dev'),
+  STOREFLEET_HELM_TIMEOUT_SECONDS: z.coerce.number().int().min(30).max(3600).default(300),
+  STOREFLEET_JOB_BACKOFF_LIMIT: z.coerce.number().int().min(0).max(5).default(1),
+  STOREFLEET_JOB_TTL_SECONDS: z.coerce.number().int().min(60).default(86_400),
+  STOREFLEET_BASE_DOMAIN: z.string().default('localhost'),
+  STOREFLEET_INGRESS_NAMESPACE: z.string().default('kube-system'),
+  STOREFLEET_PLATFORM_VALUES: z.string().default('{}'),
+  STOREFLEET_API_TOKENS: z.string().default('[]'),
+  /** The same JSON in a file: a mounted Kubernetes Secret. */
+  STOREFLEET_API_TOKENS_FILE: z.string().optional(),
+  /** A plain token for a developer's own `npm start`: tenant "dev", role admin. */
+  STOREFLEET_DEV_TOKEN: z.string().optional(),
+  STOREFLEET_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  STOREFLEET_MAX_STORES_PER_TENANT: z.coerce.number().int().min(0).max(10_000).default(20),
+  /** JSON object: tenant → its own store limit. */
+  STOREFLEET_TENANT_STORE_LIMITS: z.string().default('{}'),
+  REDIS_URL: z.string().url().optional(),
+  STOREFLEET_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  STOREFLEET_RATE_READ_MAX: z.coerce.number().int().min(1).default(600),
+  STOREFLEET_RATE_WRITE_MAX: z.coerce.number().int().min(1).default(60),
+  STOREFLEET_MAX_STORES: z.coerce.number().int().min(0).max(100_000).default(1000),
+});
+
+export type Config = ReturnType<typeof loadConfig>;
+
+export function loadConfig(env: Record<string, string | undefined>) {
+  const raw = schema.parse(env);
+  const tokens: TokenEntry[] = tokenEntries.parse(JSON.parse(raw.STOREFLEET_API_TOKENS_FILE ? readFileSync(raw.STOREFLEET_API_TOKENS_FILE, 'utf8') : raw.STOREFLEET_API_TOKENS));
+  if (raw.STOREFLEET_DEV_TOKEN) tokens.push({ sha256: hashToken(raw.STOREFLEET_DEV_TOKEN), tenant: 'dev', role: 'admin' });
+  return {
+    port: raw.PORT,
+    host: raw.HOST,
+    baseDomain: raw.STOREFLEET_BASE_DOMAIN,
+    trustProxy: raw.STOREFLEET_TRUST_PROXY === 'true',
+    tokens,
+    redisUrl: raw.REDIS_URL,
+    rateLimit: { durationMs: raw.STOREFLEET_RATE_WINDOW_SECONDS * 1000, readMax: raw.STOREFLEET_RATE_READ_MAX, writeMax: raw.STOREFLEET_RATE_WRITE_MAX },
+    operations: {
+      image: raw.STOREFLEET_PROVISIONER_IMAGE,
+      helmTimeoutSeconds: raw.STOREFLEET_HELM_TIMEOUT_SECONDS,
+      backoffLimit: raw.STOREFLEET_JOB_BACKOFF_LIMIT,
+      ttlSecondsAfterFinished: raw.STOREFLEET_JOB_TTL_SECONDS,
+      ingressNamespace: raw.STOREFLEET_INGRESS_NAMESPACE,
+      platformValues: z.record(z.string(), z.unknown()).parse(JSON.parse(raw.STOREFLEET_PLATFORM_VALUES)),
+      maxStoresPerTenant: raw.STOREFLEET_MAX_STORES_PER_TENANT,
+      tenantStoreLimits: z.record(z.string(), z.number().int().min(0)).parse(JSON.parse(raw.STOREFLEET_TENANT_STORE_LIMITS)),
+      maxStores: raw.STOREFLEET_MAX_STORES,
+    },
+  };
+}

@@ -1,0 +1,55 @@
+// Wires the parts of a running API: clients, cache, reader, operations, reconciler.
+import type * as k8s from '@kubernetes/client-node';
+import { Redis } from 'ioredis';
+import { createApp } from './app.ts';
+import type { Config } from './config.ts';
+import { StoreCache } from './kube/cache.ts';
+import { makeKubeClients } from './kube/clients.ts';
+import { PodLogFanout } from './kube/pod-log-fanout.ts';
+import { OperationEvents } from './observability/kube-events.ts';
+import { PlatformMetrics } from './observability/metrics.ts';
+import { observeFinishedOperations } from './observability/operation-observer.ts';
+import { isFinished, StoreOperations } from './provisioning/operations.ts';
+import { type Logger, Reconciler } from './provisioning/reconciler.ts';
+import { LABELS } from './store/names.ts';
+import { StoreReader } from './store/reader.ts';
+
+function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
+  return counts;
+}
+
+export async function startPlatform(kubeConfig: k8s.KubeConfig, config: Config, logger: Logger) {
+  const kube = makeKubeClients(kubeConfig);
+  const cache = new StoreCache(kube);
+  let ready = false;
+  await cache.start();
+  ready = true;
+  const reader = new StoreReader(kube, cache);
+  const events = new OperationEvents(kube, logger);
+  const operations = new StoreOperations(kube, config.operations, events);
+  const logs = new PodLogFanout(kube.config, cache);
+  const metrics = new PlatformMetrics({
+    logFollows: () => logs.size,
+    operationsInFlight: () => countBy(cache.jobs.list().filter((job) => !isFinished(job)), (job) => job.metadata?.labels?.[LABELS.operation] ?? 'unknown'),
+    storesByPhase: () => countBy(reader.list(), (store) => store.state.phase),
+  });
+  const stopReconciler = new Reconciler(kube, cache, logger, (store) => operations.slots.release(store),
+    observeFinishedOperations(metrics, events, logger)).start();
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
+  const app = createApp({
+    kube, cache, reader, operations, logger, metrics, logs,
+    tokens: config.tokens, baseDomain: config.baseDomain, trustProxy: config.trustProxy,
+    rateLimit: config.rateLimit, redis,
+    isReady: () => ready,
+  });
+  return {
+    app,
+    async stop() {
+      stopReconciler();
+      await cache.stop();
+      redis?.disconnect();
+    },
+  };
+}

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { buildOpenApiDocument } from './openapi.ts';
+
+describe('the OpenAPI document', () => {
+  const document = buildOpenApiDocument();
+
+  it('is OpenAPI 3.1 and lists every API route', () => {
+    expect(document.openapi).toBe('3.1.0');
+    expect(Object.keys(document.paths).sort()).toEqual([
+      '/api/v1/plans', '/api/v1/stores', '/api/v1/stores/{name}', '/api/v1/stores/{name}/admin-credentials',
+      '/api/v1/stores/{name}/events', '/api/v1/stores/{name}/logs', '/api/v1/stores/{name}/rollback',
+    ]);
+  });
+
+  it('carries the validation rules of the zod schemas', () => {
+    const create = document.paths['/api/v1/stores'].post.requestBody.content['application/json'].schema as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(create.additionalProperties).toBe(false);
+    expect(create.required).toEqual(['name']);
+    expect(create.properties.name.pattern).toBe('^[a-z][a-z0-9-]{1,30}[a-z0-9]$');
+    expect(create.properties.plan.enum).toEqual(['small', 'medium', 'large']);
+  });
+});

@@ -1,0 +1,86 @@
+// The OpenAPI 3.1 document, generated from the same zod schemas that validate requests, so
+// the two cannot drift apart. Served at /api/v1/openapi.json.
+import { z } from 'zod';
+import { changeStoreBody, createStoreBody, rollbackBody, storeName } from './stores.schema.ts';
+
+const jsonSchema = (schema: z.ZodType, io: 'input' | 'output' = 'input') => z.toJSONSchema(schema, { io, unrepresentable: 'any' });
+
+const errorBody = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} },
+    },
+  },
+};
+
+const errors = (...codes: number[]) => Object.fromEntries(codes.map((code) => [String(code), {
+  description: { 400: 'Invalid input', 401: 'No or unknown token', 404: 'No such store (or not yours)', 409: 'Conflict', 410: 'Already shown once', 413: 'Body too large', 415: 'Not JSON' }[code] ?? 'Error',
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+}]));
+
+const json = (schema: object) => ({ content: { 'application/json': { schema } } });
+const storeAnswer = (description: string) => ({ description, ...json({ type: 'object', properties: { store: { type: 'object' }, operation: { type: 'object' } } }) });
+const nameParameter = { name: 'name', in: 'path', required: true, schema: jsonSchema(storeName) };
+
+export function buildOpenApiDocument() {
+  return {
+    openapi: '3.1.0',
+    info: { title: 'storefleet API', version: '1', description: 'Isolated WooCommerce stores on Kubernetes.' },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: { Error: errorBody },
+    },
+    security: [{ bearer: [] }],
+    paths: {
+      '/api/v1/stores': {
+        get: { operationId: 'listStores', responses: { 200: { description: 'Stores you may see', ...json({ type: 'object' }) }, ...errors(401) } },
+        post: {
+          operationId: 'createStore',
+          requestBody: { required: true, ...json(jsonSchema(createStoreBody)) },
+          responses: { 200: storeAnswer('The same store already exists'), 202: storeAnswer('Accepted: an install Job runs'), ...errors(400, 401, 409, 413, 415) },
+        },
+      },
+      '/api/v1/stores/{name}': {
+        parameters: [nameParameter],
+        get: { operationId: 'getStore', responses: { 200: storeAnswer('The store and its state'), ...errors(400, 401, 404) } },
+        patch: {
+          operationId: 'changeStore',
+          requestBody: { required: true, ...json(jsonSchema(changeStoreBody)) },
+          responses: { 202: storeAnswer('Accepted: an upgrade Job runs'), ...errors(400, 401, 404, 409, 413, 415) },
+        },
+        delete: { operationId: 'deleteStore', responses: { 202: storeAnswer('Accepted: an uninstall Job runs'), ...errors(400, 401, 404) } },
+      },
+      '/api/v1/stores/{name}/rollback': {
+        parameters: [nameParameter],
+        post: {
+          operationId: 'rollbackStore',
+          requestBody: { required: false, ...json(jsonSchema(rollbackBody)) },
+          responses: { 202: storeAnswer('Accepted: a rollback Job runs'), ...errors(400, 401, 404, 409, 413, 415) },
+        },
+      },
+      '/api/v1/stores/{name}/admin-credentials': {
+        parameters: [nameParameter],
+        post: {
+          operationId: 'revealAdminCredentials',
+          description: 'Shows the WordPress admin user and password once; later calls answer 410.',
+          responses: { 200: { description: 'The admin credentials', ...json({ type: 'object', properties: { username: { type: 'string' }, password: { type: 'string' }, loginUrl: { type: 'string' } } }) }, ...errors(400, 401, 404, 409, 410) },
+        },
+      },
+      '/api/v1/plans': {
+        get: { operationId: 'listPlans', responses: { 200: { description: 'The plans a store can have', ...json({ type: 'object' }) }, ...errors(401) } },
+      },
+      '/api/v1/stores/{name}/logs': {
+        parameters: [nameParameter],
+        get: { operationId: 'storeLogs', responses: { 200: { description: 'The latest operation log', ...json({ type: 'object' }) }, ...errors(400, 401, 404) } },
+      },
+      '/api/v1/stores/{name}/events': {
+        parameters: [nameParameter],
+        get: { operationId: 'storeEvents', responses: { 200: { description: 'Server-Sent Events: status and log', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...errors(400, 401, 404) } },
+      },
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { changeStoreBody, createStoreBody } from './stores.schema.ts';
+
+describe('store input', () => {
+  it.each(['shop1', 'my-shop', 'a23'])('accepts the name %s', (name) => {
+    expect(createStoreBody.parse({ name }).plan).toBe('small');
+  });
+
+  it.each(['ab', 'Shop', '1shop', 'shop-', 'a'.repeat(33), 'shop_1', '../etc', 'kube-system', 'admin'])('rejects the name %s', (name) => {
+    expect(createStoreBody.safeParse({ name }).success).toBe(false);
+  });
+
+  it('rejects unknown fields, plans and bad hosts', () => {
+    expect(createStoreBody.safeParse({ name: 'shop1', extra: true }).success).toBe(false);
+    expect(createStoreBody.safeParse({ name: 'shop1', plan: 'huge' }).success).toBe(false);
+    expect(createStoreBody.safeParse({ name: 'shop1', host: 'bad_host.example.com' }).success).toBe(false);
+  });
+
+  it('needs something to change', () => {
+    expect(changeStoreBody.safeParse({}).success).toBe(false);
+    expect(changeStoreBody.parse({ plan: 'large' })).toEqual({ plan: 'large' });
+  });
+});

@@ -1,0 +1,40 @@
+// Input schemas of the stores API; the same rules the element applies as you type.
+import { z } from 'zod';
+import { RESERVED_STORE_NAMES, STORE_NAME_PATTERN, STORE_NAME_RESERVED, STORE_NAME_RULE } from '../store/name-rules.ts';
+import { PLAN_NAMES } from '../store/plans.ts';
+
+export const storeName = z.string()
+  .regex(STORE_NAME_PATTERN, STORE_NAME_RULE)
+  .refine((name) => !RESERVED_STORE_NAMES.has(name), STORE_NAME_RESERVED);
+
+export const hostName = z.string().max(253)
+  .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/, 'Not a valid host name.');
+
+const settings = {
+  plan: z.enum(PLAN_NAMES),
+  host: hostName,
+  title: z.string().trim().min(1).max(100),
+  adminEmail: z.email().max(254),
+};
+
+export const createStoreBody = z.strictObject({
+  name: storeName,
+  plan: settings.plan.default('small'),
+  host: settings.host.optional(),
+  title: settings.title.optional(),
+  adminEmail: settings.adminEmail.optional(),
+});
+
+export const changeStoreBody = z.strictObject({
+  plan: settings.plan.optional(),
+  host: settings.host.optional(),
+  title: settings.title.optional(),
+  adminEmail: settings.adminEmail.optional(),
+}).refine((body) => Object.keys(body).length > 0, 'Say what to change: plan, host, title or adminEmail.');
+
+export const rollbackBody = z.strictObject({ revision: z.number().int().min(0).max(10_000).default(0) });
+
+export const storeParams = z.object({ name: storeName });
+
+export type CreateStoreBody = z.infer<typeof createStoreBody>;
+export type ChangeStoreBody = z.infer<typeof changeStoreBody>;

@@ -1,0 +1,135 @@
+// /api/v1/stores: create, list, read, change, roll back, delete, and follow a store.
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { StoreCache } from '../kube/cache.ts';
+import type { KubeClients } from '../kube/clients.ts';
+import type { StoreOperations } from '../provisioning/operations.ts';
+import { canSee, type Principal, requireScope } from '../http/auth.ts';
+import { HttpError } from '../http/errors.ts';
+import { openSse } from '../http/sse.ts';
+import { validate } from '../http/validate.ts';
+import { PLATFORM_NAMESPACE } from '../store/names.ts';
+import { parseLastEventId, streamStoreEvents } from '../store/events.ts';
+import type { PodLogFanout } from '../kube/pod-log-fanout.ts';
+import type { StoreReader } from '../store/reader.ts';
+import type { StoreSpec } from '../store/spec.ts';
+import { newestPod } from '../store/view.ts';
+import { revealAdminPassword } from '../store/admin-credentials.ts';
+import { changeStoreBody, type ChangeStoreBody, createStoreBody, type CreateStoreBody, rollbackBody, storeParams } from './stores.schema.ts';
+
+export interface StoreRouteDeps {
+  kube: KubeClients;
+  cache: StoreCache;
+  reader: StoreReader;
+  operations: StoreOperations;
+  /** Shared follows of operation pods' logs, for the event streams. */
+  logs: PodLogFanout;
+  /** Shops get <name>.<baseDomain> unless a host is given. */
+  baseDomain: string;
+  heartbeatMs: number;
+}
+
+type Input<B = unknown> = { params: { name: string }; body: B };
+const input = <B>(ctx: Context) => ctx.state.input as Input<B>;
+const principal = (ctx: Context) => ctx.state.principal as Principal;
+const requestId = (ctx: Context) => ctx.state.requestId as string | undefined;
+
+export function storesRouter(deps: StoreRouteDeps): Router {
+  const router = new Router({ prefix: '/api/v1/stores' });
+  const { reader, operations } = deps;
+
+  /** The store, if this principal may see it; otherwise 404 (never 403). */
+  async function visibleStore(ctx: Context, name: string) {
+    requireScope(principal(ctx), 'read');
+    const store = await reader.get(name);
+    if (!store || !canSee(principal(ctx), store.tenant)) throw new HttpError(404, 'store_not_found', `No store named "${name}".`);
+    return store;
+  }
+
+  router.post('/', validate({ body: createStoreBody }), async (ctx) => {
+    requireScope(principal(ctx), 'create');
+    const { body } = input<CreateStoreBody>(ctx);
+    const tenant = principal(ctx).tenant;
+    const spec: StoreSpec = {
+      plan: body.plan,
+      host: body.host ?? `${body.name}.${deps.baseDomain}`,
+      title: body.title ?? body.name,
+      adminEmail: body.adminEmail ?? `admin@${body.host ?? `${body.name}.${deps.baseDomain}`}`,
+    };
+    const outcome = await operations.create(body.name, tenant, spec, requestId(ctx));
+    const store = await reader.get(body.name);
+    ctx.status = outcome.kind === 'existing' ? 200 : 202;
+    ctx.set('Location', `/api/v1/stores/${body.name}`);
+    ctx.body = { store, operation: outcome.job ? { job: outcome.job } : undefined };
+  });
+
+  router.get('/', async (ctx) => {
+    const who = principal(ctx);
+    requireScope(who, 'read');
+    ctx.type = 'application/json';
+    ctx.body = reader.listJson(who.role === 'admin' ? undefined : who.tenant);
+  });
+
+  router.get('/:name', validate({ params: storeParams }), async (ctx) => {
+    ctx.body = { store: await visibleStore(ctx, input(ctx).params.name) };
+  });
+
+  router.patch('/:name', validate({ params: storeParams, body: changeStoreBody }), async (ctx) => {
+    const { params, body } = input<ChangeStoreBody>(ctx);
+    const store = await visibleStore(ctx, params.name);
+    requireScope(principal(ctx), 'change');
+    const job = await operations.change(params.name, { ...store.spec, ...body }, requestId(ctx));
+    ctx.status = 202;
+    ctx.body = { store: await reader.get(params.name), operation: { job } };
+  });
+
+  router.post('/:name/rollback', validate({ params: storeParams, body: rollbackBody }), async (ctx) => {
+    const { params, body } = input<{ revision: number }>(ctx);
+    await visibleStore(ctx, params.name);
+    requireScope(principal(ctx), 'change');
+    const job = await operations.rollback(params.name, body.revision, requestId(ctx));
+    ctx.status = 202;
+    ctx.body = { store: await reader.get(params.name), operation: { job } };
+  });
+
+  router.delete('/:name', validate({ params: storeParams }), async (ctx) => {
+    const { params } = input(ctx);
+    await visibleStore(ctx, params.name);
+    requireScope(principal(ctx), 'delete');
+    const job = await operations.delete(params.name, requestId(ctx));
+    ctx.status = 202;
+    ctx.body = { store: await reader.get(params.name), operation: { job } };
+  });
+
+  router.post('/:name/admin-credentials', validate({ params: storeParams }), async (ctx) => {
+    const { params } = input(ctx);
+    const store = await visibleStore(ctx, params.name);
+    requireScope(principal(ctx), 'change');
+    const credentials = await revealAdminPassword(deps.kube.core, params.name);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { ...credentials, loginUrl: `${store.url}wp-admin/` };
+  });
+
+  router.get('/:name/logs', validate({ params: storeParams }), async (ctx) => {
+    const { params } = input(ctx);
+    const store = await visibleStore(ctx, params.name);
+    const job = store.state.operation?.job;
+    const pod = job ? newestPod(deps.cache.pods.list(), job) : undefined;
+    const record = reader.record(params.name);
+    let log = record?.job === job ? record?.log ?? '' : '';
+    if (pod && pod.status?.phase !== 'Pending') {
+      log = await deps.kube.core.readNamespacedPodLog({ namespace: PLATFORM_NAMESPACE, name: pod.metadata!.name!, container: 'provisioner' }).catch(() => log);
+    }
+    ctx.body = { job, message: store.state.message, lines: log.split('\n').filter(Boolean) };
+  });
+
+  router.get('/:name/events', validate({ params: storeParams }), async (ctx) => {
+    const { params } = input(ctx);
+    await visibleStore(ctx, params.name);
+    const resume = parseLastEventId(ctx.get('Last-Event-ID') || (ctx.query.lastEventId as string | undefined));
+    const channel = openSse(ctx, deps.heartbeatMs);
+    streamStoreEvents(params.name, deps, channel, resume);
+  });
+
+  return router;
+}

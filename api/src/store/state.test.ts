@@ -1,0 +1,48 @@
+import type { V1Job, V1Namespace, V1Pod } from '@kubernetes/client-node';
+import { describe, expect, it } from 'vitest';
+import { deriveState } from './state.ts';
+
+const namespace: V1Namespace = { metadata: { name: 'store-shop1', creationTimestamp: new Date('2026-01-01T00:00:00Z') } };
+const job = (operation: string, conditions: Array<{ type: string; reason?: string; message?: string }> = []): V1Job => ({
+  metadata: { name: `shop1-${operation}-3`, labels: { 'storefleet.io/operation': operation, 'storefleet.io/seq': '3' }, creationTimestamp: new Date('2026-01-01T00:01:00Z') },
+  status: { conditions: conditions.map((c) => ({ ...c, status: 'True', lastTransitionTime: new Date('2026-01-01T00:02:00Z') })) },
+});
+const pod = (phase: string, terminationMessage?: string): V1Pod => ({
+  status: {
+    phase,
+    containerStatuses: terminationMessage
+      ? [{ name: 'provisioner', image: 'p', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode: 1, message: terminationMessage } } }]
+      : [],
+  },
+});
+
+describe('deriveState', () => {
+  it('is Provisioning before any Job exists', () => {
+    expect(deriveState({ namespace })).toMatchObject({ phase: 'Provisioning', reason: 'Pending', since: '2026-01-01T00:00:00.000Z' });
+  });
+
+  it('is Provisioning while the Job runs, naming the operation', () => {
+    const state = deriveState({ namespace, job: job('install'), pod: pod('Running') });
+    expect(state).toMatchObject({ phase: 'Provisioning', reason: 'Running', operation: { job: 'shop1-install-3', type: 'install', seq: 3 } });
+  });
+
+  it('is Ready when an install or upgrade completes', () => {
+    expect(deriveState({ namespace, job: job('upgrade', [{ type: 'Complete' }]) })).toMatchObject({ phase: 'Ready', reason: 'UpgradeSucceeded', since: '2026-01-01T00:02:00.000Z' });
+  });
+
+  it('is Failed with the termination message as the reason a person reads', () => {
+    const state = deriveState({ namespace, job: job('install', [{ type: 'Failed', reason: 'BackoffLimitExceeded' }]), pod: pod('Failed', 'The store did not become ready within 5m.') });
+    expect(state).toMatchObject({ phase: 'Failed', reason: 'InstallFailed', message: 'The store did not become ready within 5m.' });
+  });
+
+  it('falls back to the saved message once the pod is gone, then to the Job condition', () => {
+    const failedJob = job('install', [{ type: 'Failed', reason: 'DeadlineExceeded' }]);
+    expect(deriveState({ namespace, job: failedJob, savedMessage: 'saved reason' }).message).toBe('saved reason');
+    expect(deriveState({ namespace, job: failedJob }).message).toMatch(/took longer than the Job's deadline/);
+  });
+
+  it('is Deleting during an uninstall and when the namespace terminates', () => {
+    expect(deriveState({ namespace, job: job('uninstall') }).phase).toBe('Deleting');
+    expect(deriveState({ namespace: { metadata: { ...namespace.metadata, deletionTimestamp: new Date() } }, job: job('install', [{ type: 'Complete' }]) }).phase).toBe('Deleting');
+  });
+});

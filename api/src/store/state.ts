@@ -1,0 +1,94 @@
+// A store's state, derived from cluster objects only (the API keeps none of its own).
+import type { V1Job, V1Namespace, V1Pod } from '@kubernetes/client-node';
+import { ANNOTATIONS, LABELS, type Operation } from './names.ts';
+
+export type Phase = 'Provisioning' | 'Ready' | 'Failed' | 'Deleting';
+
+export interface StoreState {
+  phase: Phase;
+  reason: string;
+  message: string;
+  since: string;
+  /** The operation Job the state comes from, if any. */
+  operation?: { job: string; type: Operation; seq: number };
+}
+
+export interface StoreObjects {
+  namespace: V1Namespace;
+  /** The store's latest operation Job (highest seq). */
+  job?: V1Job;
+  /** That Job's newest pod. */
+  pod?: V1Pod;
+  /** What the API saved of a finished operation whose pod may be gone. */
+  savedMessage?: string;
+}
+
+const iso = (date: Date | string | undefined) => (date ? new Date(date).toISOString() : new Date(0).toISOString());
+
+/** The Job's condition of `type` when it is True ('Complete', 'Failed'). */
+export function jobCondition(job: V1Job, type: string) {
+  return job.status?.conditions?.find((c) => c.type === type && c.status === 'True');
+}
+
+function terminationMessage(pod: V1Pod | undefined): string | undefined {
+  const statuses = pod?.status?.containerStatuses ?? [];
+  for (const status of statuses) {
+    const message = status.state?.terminated?.message ?? status.lastState?.terminated?.message;
+    if (message) return message.trim();
+  }
+  return undefined;
+}
+
+function waitingReason(pod: V1Pod | undefined): string | undefined {
+  const waiting = pod?.status?.containerStatuses?.find((s) => s.state?.waiting)?.state?.waiting;
+  if (waiting?.reason && waiting.reason !== 'ContainerCreating') return `${waiting.reason}: ${waiting.message ?? ''}`.trim();
+  return undefined;
+}
+
+export function deriveState({ namespace, job, pod, savedMessage }: StoreObjects): StoreState {
+  const operation = job && {
+    job: job.metadata!.name!,
+    type: job.metadata!.labels![LABELS.operation] as Operation,
+    seq: Number(job.metadata!.labels![LABELS.seq]),
+  };
+  const withOperation = (state: Omit<StoreState, 'operation'>): StoreState => (operation ? { ...state, operation } : state);
+
+  if (namespace.metadata?.deletionTimestamp) {
+    return withOperation({ phase: 'Deleting', reason: 'NamespaceTerminating', message: 'The store namespace is being deleted.', since: iso(namespace.metadata.deletionTimestamp) });
+  }
+  if (!job || !operation) {
+    return { phase: 'Provisioning', reason: 'Pending', message: 'Waiting for the provisioning Job to be created.', since: iso(namespace.metadata?.creationTimestamp) };
+  }
+
+  const failed = jobCondition(job, 'Failed');
+  const complete = jobCondition(job, 'Complete');
+  const why = terminationMessage(pod) ?? savedMessage;
+
+  if (failed) {
+    const verb = operation.type === 'uninstall' ? 'Deleting the store' : `The ${operation.type}`;
+    const fallback = failed.reason === 'DeadlineExceeded'
+      ? `${verb} took longer than the Job's deadline and was stopped.`
+      : `${verb} failed${failed.message ? `: ${failed.message}` : '.'}`;
+    return withOperation({ phase: 'Failed', reason: `${capitalize(operation.type)}Failed`, message: why ?? fallback, since: iso(failed.lastTransitionTime) });
+  }
+  if (operation.type === 'uninstall') {
+    return withOperation({
+      phase: 'Deleting',
+      reason: complete ? 'Uninstalled' : 'Uninstalling',
+      message: complete ? 'The release is gone; removing the namespace.' : 'Uninstalling the store with Helm.',
+      since: iso(complete?.lastTransitionTime ?? job.metadata?.creationTimestamp),
+    });
+  }
+  if (complete) {
+    return withOperation({ phase: 'Ready', reason: `${capitalize(operation.type)}Succeeded`, message: why ?? 'The store is ready.', since: iso(complete.lastTransitionTime) });
+  }
+  if (namespace.metadata?.annotations?.[ANNOTATIONS.deleting]) {
+    return withOperation({ phase: 'Deleting', reason: 'DeleteRequested', message: 'Waiting for the running operation before uninstalling.', since: iso(job.metadata?.creationTimestamp) });
+  }
+  const podPhase = pod?.status?.phase;
+  const message = waitingReason(pod)
+    ?? (podPhase === 'Running' ? `Running helm for the ${operation.type}.` : `Starting the ${operation.type} Job.`);
+  return withOperation({ phase: 'Provisioning', reason: podPhase === 'Running' ? 'Running' : 'Starting', message, since: iso(job.metadata?.creationTimestamp) });
+}
+
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

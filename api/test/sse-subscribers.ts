@@ -1,0 +1,33 @@
+// Many viewers of one store's event stream, each noting when every log line reached it
+// (stamped on arrival of the bytes, before parsing: the parse is the viewer's cost).
+import { createParser } from 'eventsource-parser';
+import { waitFor } from '../../cluster/test/harness.ts';
+
+export interface Subscribers {
+  /** Per viewer: log event id → arrival time (performance.now()). */
+  arrivals: Array<Map<string, number>>;
+  /** Resolves when every viewer's stream is open. */
+  connected: Promise<unknown>;
+}
+
+export function subscribe(apiUrl: string, token: string, store: string, count: number, signal: AbortSignal): Subscribers {
+  const arrivals: Array<Map<string, number>> = [];
+  let open = 0;
+  for (let i = 0; i < count; i++) {
+    const seen = new Map<string, number>();
+    arrivals.push(seen);
+    void (async () => {
+      const response = await fetch(`${apiUrl}/api/v1/stores/${store}/events`, { headers: { Authorization: `Bearer ${token}` }, signal });
+      open++;
+      let arrived = 0;
+      const parser = createParser({ onEvent: (event) => { if (event.event === 'log' && event.id) seen.set(event.id, arrived); } });
+      const decoder = new TextDecoder();
+      for await (const chunk of response.body!) {
+        arrived = performance.now();
+        parser.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
+      }
+    })().catch(() => undefined); // aborted at the end
+  }
+  const connected = waitFor(`${count} viewers to connect`, async () => (open === count ? true : undefined), 60_000, 50);
+  return { arrivals, connected };
+}

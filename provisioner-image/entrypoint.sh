@@ -1,0 +1,117 @@
+#!/bin/sh
+# storefleet provisioner: runs one operation on one store's Helm release, in a Job, under a
+# ServiceAccount that may act in the store's namespace only.
+#
+# Environment:
+#   OPERATION        install | upgrade | uninstall | rollback
+#   RELEASE          Helm release name (the store name)
+#   NAMESPACE        the store's namespace
+#   STORE_VALUES     values YAML for install/upgrade (not secret: credentials are a Secret)
+#   ROLLBACK_TO      revision for rollback (0 = the previous one)
+#   HELM_TIMEOUT     how long Helm waits for the store to be ready (default 5m)
+#   CHART            chart directory (default /chart)
+#
+# Prints one JSON object per line ({"ts","step","status","message"}), writes a one-line
+# summary to /dev/termination-log, and exits non-zero with a plain reason on failure.
+set -u
+
+CHART=${CHART:-/chart}
+HELM_TIMEOUT=${HELM_TIMEOUT:-5m}
+TERMINATION_LOG=${TERMINATION_LOG:-/dev/termination-log}
+WORK=${TMPDIR:-/tmp}/storefleet
+mkdir -p "$WORK"
+export HELM_CACHE_HOME="$WORK/cache" HELM_CONFIG_HOME="$WORK/config" HELM_DATA_HOME="$WORK/data"
+
+json_string() {
+  # JSON-escape stdin: backslash, quote, control characters; newlines become \n.
+  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/\t/\\t/g' -e 's/\r//g' | awk 'NR > 1 { printf "\\n" } { printf "%s", $0 }'
+}
+
+# progress STEP STATUS MESSAGE — one JSON line on stdout.
+progress() {
+  printf '{"ts":"%s","step":"%s","status":"%s","message":"%s"}\n' \
+    "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$1" "$2" "$(printf '%s' "$3" | json_string)"
+}
+
+# finish CODE SUMMARY — the termination message the API shows for this operation.
+finish() {
+  printf '%s\n' "$2" >"$TERMINATION_LOG" 2>/dev/null || true
+  if [ "$1" -eq 0 ]; then progress "done" succeeded "$2"; else progress "done" failed "$2"; fi
+  exit "$1"
+}
+
+# plain_reason HELM_OUTPUT — what went wrong, in words a shop operator can act on.
+plain_reason() {
+  case "$1" in
+    *"exceeded quota"*|*"forbidden: maximum"*)
+      echo "The store needs more resources than its plan allows; choose a larger plan." ;;
+    *"values don't meet the specifications of the schema"*|*"values.schema.json"*)
+      echo "The store settings were rejected by the chart: $(printf '%s' "$1" | grep -m1 -- '- at ' | sed 's/^ *- //')" ;;
+    *"context deadline exceeded"*|*"timed out waiting"*|*"not ready"*)
+      echo "The store did not become ready within $HELM_TIMEOUT; its pods were not ready. Check the store's events and retry." ;;
+    *"is forbidden"*)
+      echo "The provisioner was not allowed to change the store's namespace; ask the platform operator to check its RoleBinding." ;;
+    *)
+      echo "Helm failed: $(printf '%s' "$1" | grep -m1 -i 'error' || printf '%s' "$1" | tail -n 1)" ;;
+  esac
+}
+
+# run_helm STEP ARGS... — runs helm, streams its output as progress lines, keeps it for the reason.
+run_helm() {
+  step=$1; shift
+  progress "$step" started "helm $*"
+  helm "$@" >"$WORK/helm.out" 2>&1
+  code=$?
+  while IFS= read -r line; do progress "$step" output "$line"; done <"$WORK/helm.out"
+  return "$code"
+}
+
+release_status() {
+  helm list -n "$NAMESPACE" --filter "^${RELEASE}\$" -o yaml 2>"$WORK/list.err" |
+    sed -n 's/^ *status: *//p' | head -n 1
+}
+
+# A release stuck in pending-* (a provisioner killed mid-operation) blocks Helm: undo it.
+recover_pending() {
+  status=$1
+  case "$status" in
+    pending-install)
+      run_helm recover uninstall "$RELEASE" -n "$NAMESPACE" --wait --timeout "$HELM_TIMEOUT" ||
+        finish 1 "$(plain_reason "$(cat "$WORK/helm.out")")" ;;
+    pending-upgrade|pending-rollback)
+      run_helm recover rollback "$RELEASE" 0 -n "$NAMESPACE" --wait --timeout "$HELM_TIMEOUT" ||
+        finish 1 "$(plain_reason "$(cat "$WORK/helm.out")")" ;;
+  esac
+}
+
+: "${OPERATION:?OPERATION is required}" "${RELEASE:?RELEASE is required}" "${NAMESPACE:?NAMESPACE is required}"
+progress start started "$OPERATION of store $RELEASE in namespace $NAMESPACE"
+
+status=$(release_status)
+if [ -s "$WORK/list.err" ]; then
+  finish 1 "$(plain_reason "$(cat "$WORK/list.err")")"
+fi
+progress inspect succeeded "release status: ${status:-none}"
+case "$status" in pending-*) recover_pending "$status" ;; esac
+
+case "$OPERATION" in
+  install|upgrade)
+    printf '%s\n' "${STORE_VALUES:-}" >"$WORK/values.yaml"
+    if run_helm "$OPERATION" upgrade --install "$RELEASE" "$CHART" -n "$NAMESPACE" \
+      -f "$WORK/values.yaml" --wait --rollback-on-failure --timeout "$HELM_TIMEOUT"; then
+      finish 0 "The store is ready: $OPERATION completed."
+    fi
+    finish 1 "$(plain_reason "$(cat "$WORK/helm.out")")" ;;
+  rollback)
+    if run_helm rollback rollback "$RELEASE" "${ROLLBACK_TO:-0}" -n "$NAMESPACE" --wait --timeout "$HELM_TIMEOUT"; then
+      finish 0 "The store was rolled back to revision ${ROLLBACK_TO:-0} (0 = previous)."
+    fi
+    finish 1 "$(plain_reason "$(cat "$WORK/helm.out")")" ;;
+  uninstall)
+    if run_helm uninstall uninstall "$RELEASE" -n "$NAMESPACE" --wait --ignore-not-found --timeout "$HELM_TIMEOUT"; then
+      finish 0 "The store's release was uninstalled."
+    fi
+    finish 1 "$(plain_reason "$(cat "$WORK/helm.out")")" ;;
+  *)
+    finish 2 "Unknown operation \"$OPERATION\"; expected install, upgrade, rollback or uninstall." ;;
+esac

@@ -1,0 +1,83 @@
+// The entrypoint's own logic with a stand-in `helm` on PATH that records its calls and plays
+// a scripted release state. (The real Helm runs it in the cluster suites.)
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const entrypoint = path.join(import.meta.dirname, 'entrypoint.sh');
+
+interface Scenario {
+  operation: string;
+  listStatus?: string;
+  failWith?: string;
+}
+
+function run({ operation, listStatus, failWith }: Scenario) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'provisioner-'));
+  writeFileSync(path.join(dir, 'helm'), `#!/bin/sh
+echo "$*" >> "${dir}/calls"
+case "$1" in
+  list) ${listStatus ? `echo "- name: shop1"; echo "  status: ${listStatus}"` : 'true'} ;;
+  upgrade|rollback) ${failWith ? `printf '%s\\n' '${failWith}'; exit 1` : 'echo "Release \\"shop1\\" has been upgraded."'} ;;
+esac
+`);
+  chmodSync(path.join(dir, 'helm'), 0o755);
+  const result = spawnSync('sh', [entrypoint], {
+    encoding: 'utf8',
+    env: {
+      PATH: `${dir}:/usr/bin:/bin`, TMPDIR: dir, TERMINATION_LOG: path.join(dir, 'termination'),
+      OPERATION: operation, RELEASE: 'shop1', NAMESPACE: 'store-shop1', STORE_VALUES: '{"plan":"small"}', HELM_TIMEOUT: '90s',
+    },
+  });
+  const read = (file: string) => { try { return readFileSync(path.join(dir, file), 'utf8'); } catch { return ''; } };
+  return {
+    code: result.status,
+    lines: result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { step: string; status: string; message: string }),
+    calls: read('calls').trim().split('\n'),
+    termination: read('termination').trim(),
+    values: read('storefleet/values.yaml').trim(),
+  };
+}
+
+describe('provisioner entrypoint', () => {
+  it('installs with --wait, --rollback-on-failure and a timeout, one JSON line per step', () => {
+    const result = run({ operation: 'install' });
+    expect(result.code).toBe(0);
+    expect(result.calls.at(-1)).toMatch(/^upgrade --install shop1 \/chart -n store-shop1 -f .*\/values.yaml --wait --rollback-on-failure --timeout 90s$/);
+    expect(result.values).toBe('{"plan":"small"}');
+    expect(result.lines.map((l) => `${l.step}:${l.status}`)).toEqual(['start:started', 'inspect:succeeded', 'install:started', 'install:output', 'done:succeeded']);
+    expect(result.termination).toBe('The store is ready: install completed.');
+  });
+
+  it('recovers a pending install before installing again', () => {
+    const result = run({ operation: 'install', listStatus: 'pending-install' });
+    expect(result.calls.map((c) => c.split(' ')[0])).toEqual(['list', 'uninstall', 'upgrade']);
+    expect(result.code).toBe(0);
+  });
+
+  it('rolls back a pending upgrade', () => {
+    const result = run({ operation: 'upgrade', listStatus: 'pending-upgrade' });
+    expect(result.calls[1]).toMatch(/^rollback shop1 0 -n store-shop1 --wait/);
+  });
+
+  it('fails with a plain reason on a readiness timeout, and quotes Helm safely', () => {
+    const result = run({ operation: 'install', failWith: 'Error: resource Deployment/x not ready "quoted": context deadline exceeded' });
+    expect(result.code).toBe(1);
+    expect(result.termination).toBe("The store did not become ready within 90s; its pods were not ready. Check the store's events and retry.");
+    expect(result.lines.find((l) => l.status === 'output')!.message).toContain('"quoted"');
+    expect(result.lines.at(-1)).toMatchObject({ step: 'done', status: 'failed' });
+  });
+
+  it('names the quota when the plan is too small', () => {
+    const result = run({ operation: 'upgrade', failWith: 'Error: pods "x" is forbidden: exceeded quota: store-quota' });
+    expect(result.termination).toBe('The store needs more resources than its plan allows; choose a larger plan.');
+  });
+
+  it('refuses an unknown operation', () => {
+    const result = run({ operation: 'explode' });
+    expect(result.code).toBe(2);
+    expect(result.termination).toMatch(/Unknown operation "explode"/);
+  });
+});

@@ -1,0 +1,36 @@
+// `npm start`: runs the storefleet API against the current kube context. With no reachable
+// cluster it starts the local test cluster first (and says so), installs the platform's base
+// manifests and imports the provisioner image.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const run = (cmd, args, env = process.env) => execFileSync(cmd, args, { cwd: root, encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+
+const tools = run('bash', ['cluster/tools.sh']);
+const kubectl = path.join(tools, 'kubectl');
+const env = { ...process.env };
+const reachable = spawnSync(kubectl, ['get', '--raw', '/readyz'], { env, stdio: 'ignore', timeout: 10_000 }).status === 0;
+
+if (!reachable) {
+  console.error('storefleet: no reachable Kubernetes in the current context; starting the local test cluster (cluster/up.sh).');
+  env.KUBECONFIG = run('bash', ['cluster/up.sh']);
+  console.error(`storefleet: using the local cluster (KUBECONFIG=${env.KUBECONFIG}); importing the provisioner image.`);
+  const helmImage = 'storefleet.local/helm-tools:dev';
+  run('bash', ['cluster/image.sh', 'build', helmImage, 'cluster/images/helm-tools/Dockerfile', tools], env);
+  run('bash', ['cluster/image.sh', 'build', 'storefleet.local/provisioner:dev', 'Dockerfile.provisioner', '.',
+    '--build-arg', 'BASE_IMAGE=storefleet.local/base:1', '--build-arg', `HELM_IMAGE=${helmImage}`], env);
+}
+run(kubectl, ['apply', '-k', 'k8s/base'], env);
+
+if (!env.STOREFLEET_API_TOKENS && !env.STOREFLEET_DEV_TOKEN) {
+  env.STOREFLEET_DEV_TOKEN = 'dev-token';
+  console.error('storefleet: no tokens configured; use "Authorization: Bearer dev-token" (tenant dev, admin).');
+}
+const main = path.join(root, 'api/src/main.ts');
+if (!existsSync(main)) throw new Error('api/src/main.ts is missing');
+const child = spawn(process.execPath, [main, ...process.argv.slice(2)], { stdio: 'inherit', env });
+child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 1)));
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));

@@ -1,0 +1,83 @@
+// A small typed client for the storefleet REST API, used by <store-manager>.
+import type { AdminCredentials, PlanSummary, StoreView } from './types.ts';
+
+/** An error answer from the API: `{ error: { code, message } }` with its HTTP status. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export interface Accepted {
+  store: StoreView;
+  operation?: { job: string };
+}
+
+export class StoreApi {
+  readonly base: string;
+  readonly token: string;
+  constructor(base: string, token: string) {
+    this.base = base.replace(/\/$/, '');
+    this.token = token;
+  }
+
+  headers(extra: Record<string, string> = {}): Record<string, string> {
+    return { Accept: 'application/json', ...(this.token ? { Authorization: `Bearer ${this.token}` } : {}), ...extra };
+  }
+
+  url(path: string): string {
+    return `${this.base}/api/v1${path}`;
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(this.url(path), {
+        method,
+        headers: this.headers(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch {
+      throw new ApiError(0, 'network', 'The storefleet API cannot be reached. Check your connection and try again.');
+    }
+    const answer = await response.json().catch(() => undefined);
+    if (!response.ok) {
+      const error = answer?.error;
+      throw new ApiError(response.status, error?.code ?? 'http_error', error?.message ?? `The API answered ${response.status}.`);
+    }
+    return answer as T;
+  }
+
+  async list(): Promise<StoreView[]> {
+    return (await this.call<{ items: StoreView[] }>('GET', '/stores')).items;
+  }
+
+  async plans(): Promise<PlanSummary[]> {
+    return (await this.call<{ items: PlanSummary[] }>('GET', '/plans')).items;
+  }
+
+  create(name: string, plan: string): Promise<Accepted> {
+    return this.call('POST', '/stores', { name, plan });
+  }
+
+  change(name: string, changes: { plan?: string }): Promise<Accepted> {
+    return this.call('PATCH', `/stores/${encodeURIComponent(name)}`, changes);
+  }
+
+  rollback(name: string, revision: number): Promise<Accepted> {
+    return this.call('POST', `/stores/${encodeURIComponent(name)}/rollback`, { revision });
+  }
+
+  remove(name: string): Promise<Accepted> {
+    return this.call('DELETE', `/stores/${encodeURIComponent(name)}`);
+  }
+
+  revealCredentials(name: string): Promise<AdminCredentials> {
+    return this.call('POST', `/stores/${encodeURIComponent(name)}/admin-credentials`);
+  }
+}

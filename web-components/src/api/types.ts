@@ -1,0 +1,34 @@
+// What the storefleet API sends, as the element sees it (the API's own types, re-exported so
+// the two cannot drift apart).
+export type { StoreView } from '../../../api/src/store/view.ts';
+export type { Phase, StoreState } from '../../../api/src/store/state.ts';
+
+export interface PlanSummary {
+  name: string;
+  cpu: string;
+  memory: string;
+  storage: string;
+}
+
+export interface AdminCredentials {
+  username: string;
+  password: string;
+  loginUrl: string;
+}
+
+/** A `status` event on a store's stream; `Deleted` once the store is gone. */
+export interface StatusEvent {
+  name: string;
+  phase: 'Provisioning' | 'Ready' | 'Failed' | 'Deleting' | 'Deleted';
+  reason: string;
+  message: string;
+  since: string;
+  operation?: { job: string; type: string; seq: number };
+}
+
+/** A `log` event: one provisioner line of an operation Job. */
+export interface LogEvent {
+  job: string;
+  line: number;
+  text: string;
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { page, userEvent } from 'vitest/browser';
+import '../index.ts';
+import { expectNoAxeViolations, focusedLabel, mount } from '../../test/browser.ts';
+import { PLANS, storeView } from '../../test/fixtures.ts';
+import type { StoreView } from '../api/types.ts';
+
+const mountDetail = async (store: StoreView) => {
+  const detail = await mount<HTMLElementTagNameMap['store-detail']>('<store-detail></store-detail>');
+  detail.store = store;
+  detail.plans = PLANS;
+  await detail.updateComplete;
+  return detail;
+};
+
+const collect = (element: HTMLElement, type: string) => {
+  const details: unknown[] = [];
+  element.addEventListener(type, (e) => details.push((e as CustomEvent).detail));
+  return details;
+};
+
+describe('<store-detail>', () => {
+  it('explains a failure in plain words with the next step', async () => {
+    await mountDetail(storeView('shop-q', {
+      state: { phase: 'Failed', reason: 'InstallFailed', message: 'The store does not fit its quota: the plan allows 4 CPU.', since: new Date().toISOString() },
+    }));
+    const failure = page.getByRole('alert');
+    await expect.element(failure).toHaveTextContent(
+      'What went wrong: The store does not fit its quota: the plan allows 4 CPU. Next step: Choose a larger plan below and upgrade, or delete the store.');
+    await expectNoAxeViolations(document.querySelector('store-detail')!);
+  });
+
+  it('links to the shop and wp-admin, and shows the admin password once it is revealed', async () => {
+    const detail = await mountDetail(storeView('shop-r'));
+    await expect.element(page.getByRole('link', { name: 'wp-admin' })).toHaveAttribute('href', 'http://shop-r.shops.test/wp-admin/');
+    const reveals = collect(detail, 'store-reveal-request');
+    await userEvent.click(page.getByRole('button', { name: 'Show admin password (once)' }));
+    expect(reveals).toEqual([{ name: 'shop-r' }]);
+    detail.credentials = { username: 'admin', password: 's3cret-Pass', loginUrl: 'http://shop-r.shops.test/wp-login.php' };
+    await detail.updateComplete;
+    await expect.element(page.getByLabelText('Admin password')).toHaveTextContent('s3cret-Pass');
+    await expect.element(page.getByRole('button', { name: 'Show admin password (once)' })).not.toBeInTheDocument();
+    await expectNoAxeViolations(detail);
+  });
+
+  it('asks for a plan change only when another plan is chosen, from the keyboard', async () => {
+    const detail = await mountDetail(storeView('shop-s'));
+    const changes = collect(detail, 'store-change-request');
+    const upgrade = page.getByRole('button', { name: 'Upgrade' });
+    await expect.element(upgrade).toBeDisabled();
+    await userEvent.selectOptions(page.getByLabelText('New plan'), 'large');
+    await expect.element(upgrade).toBeEnabled();
+    await userEvent.click(upgrade);
+    expect(changes).toEqual([{ name: 'shop-s', plan: 'large' }]);
+  });
+
+  it('rolls back to a chosen revision', async () => {
+    const detail = await mountDetail(storeView('shop-t'));
+    const rollbacks = collect(detail, 'store-rollback-request');
+    await userEvent.fill(page.getByLabelText('Revision (0 = previous)'), '2');
+    await userEvent.click(page.getByRole('button', { name: 'Roll back' }));
+    expect(rollbacks).toEqual([{ name: 'shop-t', revision: 2 }]);
+  });
+
+  it('opens the typed-name delete dialog and passes its confirmation on', async () => {
+    const detail = await mountDetail(storeView('shop-u'));
+    const deletes = collect(detail, 'store-delete-confirm');
+    await userEvent.click(page.getByRole('button', { name: 'Delete store…' }));
+    await expect.poll(focusedLabel).toBe('Type shop-u to confirm');
+    await userEvent.keyboard('shop-u{Enter}');
+    expect(deletes).toEqual([{ name: 'shop-u' }]);
+  });
+
+  it('disables changes while the store is being provisioned and says what is happening', async () => {
+    await mountDetail(storeView('shop-v', {
+      state: { phase: 'Provisioning', reason: 'InstallRunning', message: 'Installing the store.', since: new Date().toISOString() },
+    }));
+    await expect.element(page.getByRole('button', { name: 'Roll back' })).toBeDisabled();
+    await expect.element(page.getByText('Installing the store.')).toBeVisible();
+  });
+
+  it('says it is loading before the store arrives', async () => {
+    await mount('<store-detail></store-detail>');
+    await expect.element(page.getByRole('status')).toHaveTextContent('Loading store…');
+  });
+});

@@ -1,0 +1,323 @@
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { ApiError, StoreApi } from '../api/client.ts';
+import { type ConnectionState, followEvents } from '../api/event-stream.ts';
+import type { AdminCredentials, LogEvent, PlanSummary, StatusEvent, StoreView } from '../api/types.ts';
+import { failedDetail, storeEvent, type StoreCreatedDetail, type StoreDeletedDetail, type StoreFailedDetail } from '../shared/events.ts';
+import { theme } from '../shared/theme.ts';
+import { FALLBACK_PLANS } from '../store-create-form/store-create-form.ts';
+import type { TimelineEntry } from '../store-timeline/store-timeline.ts';
+import { storeManagerStyles } from './store-manager.styles.ts';
+
+type View = 'list' | 'create' | 'detail';
+const TOKEN_KEY = 'storefleet-token';
+/** Timeline rows kept per store: enough for a whole install log, bounded for long sessions. */
+const MAX_ENTRIES = 2000;
+
+/**
+ * Everything a shop operator needs, in one tag: the store list, a create form, and a store
+ * detail with a live timeline streamed from the API.
+ *
+ * @fires store-created - The API accepted a new store (`detail: { store, job }`).
+ * @fires store-deleted - A store deleted from this element is gone (`detail: { name }`).
+ * @fires store-failed - A store followed here failed (`detail: { name, reason, message, operation }`).
+ * @csspart base - The wrapper.
+ * @csspart table - The store list's table.
+ * @csspart form - The create form.
+ * @csspart failure - A failed store's explanation.
+ * @csspart timeline - The live timeline's entries.
+ * @csspart connection - The live-stream indicator.
+ * @csspart dialog - The delete confirmation dialog.
+ * @cssproperty --store-accent - Buttons, links and focus rings.
+ * @cssproperty --store-background - Surfaces.
+ * @cssproperty --store-foreground - Text.
+ * @cssproperty --store-border - Borders.
+ * @cssproperty --store-danger - Failures and delete.
+ * @cssproperty --store-radius - Corner radius.
+ * @cssproperty --store-font - Text font.
+ */
+export class StoreManager extends LitElement {
+  static override styles = [theme, storeManagerStyles];
+  static override properties = {
+    apiBase: { type: String, attribute: 'api-base' },
+    token: { type: String },
+    rememberToken: { type: Boolean, attribute: 'remember-token' },
+    pollInterval: { type: Number, attribute: 'poll-interval' },
+    _view: { state: true },
+    _stores: { state: true },
+    _plans: { state: true },
+    _loading: { state: true },
+    _listError: { state: true },
+    _selected: { state: true },
+    _entries: { state: true },
+    _connection: { state: true },
+    _credentials: { state: true },
+    _busy: { state: true },
+    _actionError: { state: true },
+    _needsToken: { state: true },
+    _notice: { state: true },
+  };
+
+  /** Where the API lives ('' = this page's origin). */
+  declare apiBase: string;
+  /** The bearer token sent to the API. */
+  declare token: string;
+  /** Keep a token typed into the sign-in form for this browser tab (sessionStorage). */
+  declare rememberToken: boolean;
+  /** Milliseconds between list refreshes. */
+  declare pollInterval: number;
+  declare private _view: View;
+  declare private _stores: StoreView[];
+  declare private _plans: PlanSummary[];
+  declare private _loading: boolean;
+  declare private _listError: string;
+  declare private _selected: string;
+  declare private _entries: TimelineEntry[];
+  declare private _connection: ConnectionState;
+  declare private _credentials: AdminCredentials | undefined;
+  declare private _busy: string;
+  declare private _actionError: string;
+  declare private _needsToken: boolean;
+  declare private _notice: string;
+
+  private api = new StoreApi('', '');
+  private pollTimer: ReturnType<typeof setInterval> | undefined;
+  private following: AbortController | undefined;
+  /** Stores deleted from here: store-deleted fires when they leave the list. */
+  private deleting = new Set<string>();
+
+  constructor() {
+    super();
+    this.apiBase = '';
+    this.token = '';
+    this.rememberToken = false;
+    this.pollInterval = 5000;
+    this._view = 'list';
+    this._stores = [];
+    this._plans = FALLBACK_PLANS;
+    this._loading = true;
+    this._listError = '';
+    this._selected = '';
+    this._entries = [];
+    this._connection = 'closed';
+    this._credentials = undefined;
+    this._busy = '';
+    this._actionError = '';
+    this._needsToken = false;
+    this._notice = '';
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    if (!this.token && this.rememberToken) this.token = sessionStorage.getItem(TOKEN_KEY) ?? '';
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    clearInterval(this.pollTimer);
+    this.pollTimer = undefined;
+    this.following?.abort();
+  }
+
+  override willUpdate(changed: PropertyValues<this>) {
+    if (changed.has('apiBase') || changed.has('token')) {
+      this.api = new StoreApi(this.apiBase, this.token);
+      this._needsToken = false;
+      void this.start();
+    }
+  }
+
+  private async start() {
+    clearInterval(this.pollTimer);
+    this._loading = true;
+    await Promise.all([this.refresh(), this.api.plans().then((p) => (this._plans = p), () => undefined)]);
+    this.pollTimer = setInterval(() => void this.refresh(), this.pollInterval);
+  }
+
+  private async refresh() {
+    try {
+      const stores = await this.api.list();
+      this._stores = stores.sort((a, b) => a.name.localeCompare(b.name));
+      this._listError = '';
+      for (const name of [...this.deleting]) {
+        if (!stores.some((s) => s.name === name)) {
+          this.deleting.delete(name);
+          this.dispatchEvent(storeEvent<StoreDeletedDetail>('store-deleted', { name }));
+        }
+      }
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) {
+        this._needsToken = true;
+        clearInterval(this.pollTimer);
+      } else {
+        this._listError = (error as Error).message;
+      }
+    } finally {
+      this._loading = false;
+    }
+  }
+
+  private get selectedStore(): StoreView | undefined {
+    return this._stores.find((s) => s.name === this._selected);
+  }
+
+  private show(name: string) {
+    this._selected = name;
+    this._view = 'detail';
+    this._credentials = undefined;
+    this._actionError = '';
+    this.follow(name);
+  }
+
+  private backToList() {
+    this.following?.abort();
+    this._view = 'list';
+    this._selected = '';
+    this._notice = '';
+  }
+
+  /** Streams the store's status and log lines into its timeline. */
+  private follow(name: string) {
+    this.following?.abort();
+    const controller = new AbortController();
+    this.following = controller;
+    this._entries = [];
+    let lastPhase = '';
+    void followEvents({
+      url: this.api.url(`/stores/${encodeURIComponent(name)}/events`),
+      headers: this.api.headers(),
+      signal: controller.signal,
+      onConnection: (state) => { if (!controller.signal.aborted) this._connection = state; },
+      onRefused: (status, message) => { if (status !== 404 || lastPhase !== 'Deleted') this._actionError = message; },
+      onEvent: (event) => {
+        if (event.event === 'status') {
+          const status = JSON.parse(event.data) as StatusEvent;
+          this.applyStatus(status);
+          if (status.phase === 'Failed' && lastPhase && lastPhase !== 'Failed') {
+            this.dispatchEvent(storeEvent<StoreFailedDetail>('store-failed', failedDetail(status)));
+          }
+          lastPhase = status.phase;
+          this.addEntry({ kind: 'status', id: `status:${status.phase}:${status.since}:${status.reason}`, at: new Date().toISOString(), phase: status.phase, message: status.message });
+          if (status.phase === 'Deleted') controller.abort();
+        } else if (event.event === 'log') {
+          const log = JSON.parse(event.data) as LogEvent;
+          this.addEntry({ kind: 'log', id: event.id ?? `${log.job}:${log.line}`, job: log.job, text: log.text });
+        }
+      },
+    });
+  }
+
+  private addEntry(entry: TimelineEntry) {
+    if (this._entries.some((e) => e.id === entry.id)) return;
+    this._entries = [...this._entries, entry].slice(-MAX_ENTRIES);
+  }
+
+  /** Keeps the list row in step with the stream, between list refreshes. */
+  private applyStatus(status: StatusEvent) {
+    if (status.phase === 'Deleted') {
+      this._stores = this._stores.filter((s) => s.name !== status.name);
+      void this.refresh();
+      return;
+    }
+    const state = { phase: status.phase, reason: status.reason, message: status.message, since: status.since, operation: status.operation } as StoreView['state'];
+    this._stores = this._stores.map((s) => (s.name === status.name ? { ...s, state } : s));
+  }
+
+  private async act(busy: string, action: () => Promise<void>) {
+    this._busy = busy;
+    this._actionError = '';
+    try {
+      await action();
+    } catch (error) {
+      this._actionError = (error as Error).message;
+    } finally {
+      this._busy = '';
+    }
+  }
+
+  private async create(event: CustomEvent<{ name: string; plan: string }>) {
+    const { name, plan } = event.detail;
+    await this.act('create', async () => {
+      const accepted = await this.api.create(name, plan);
+      this._stores = [...this._stores.filter((s) => s.name !== name), accepted.store].sort((a, b) => a.name.localeCompare(b.name));
+      this.dispatchEvent(storeEvent<StoreCreatedDetail>('store-created', { store: accepted.store, job: accepted.operation?.job }));
+      this.show(name);
+    });
+  }
+
+  private async upgrade(event: CustomEvent<{ name: string; plan: string }>) {
+    await this.act('upgrade', async () => {
+      await this.api.change(event.detail.name, { plan: event.detail.plan });
+      await this.refresh();
+    });
+  }
+
+  private async rollback(event: CustomEvent<{ name: string; revision: number }>) {
+    await this.act('rollback', async () => {
+      await this.api.rollback(event.detail.name, event.detail.revision);
+      await this.refresh();
+    });
+  }
+
+  private async reveal(event: CustomEvent<{ name: string }>) {
+    await this.act('reveal', async () => {
+      this._credentials = await this.api.revealCredentials(event.detail.name);
+    });
+  }
+
+  private async deleteStore(event: CustomEvent<{ name: string }>) {
+    const { name } = event.detail;
+    await this.act('delete', async () => {
+      await this.api.remove(name);
+      this.deleting.add(name);
+      this.backToList();
+      this._notice = `Deleting ${name}: its namespace, data and backups are being removed.`;
+      await this.refresh();
+    });
+  }
+
+  private signIn(event: Event) {
+    event.preventDefault();
+    const token = new FormData(event.target as HTMLFormElement).get('token')?.toString().trim() ?? '';
+    if (!token) return;
+    if (this.rememberToken) sessionStorage.setItem(TOKEN_KEY, token);
+    this.token = token;
+  }
+
+  override render() {
+    return html`<div part="base">
+      <div class="bar">
+        <h1>WooCommerce stores</h1>
+        ${this._view === 'list' && !this._needsToken
+          ? html`<button class="primary" type="button" @click=${() => { this._view = 'create'; this._actionError = ''; }}>New store</button>`
+          : nothing}
+      </div>
+      ${this._notice ? html`<p class="toast" role="status">${this._notice}</p>` : nothing}
+      ${this._needsToken ? this.renderSignIn() : this.renderView()}
+    </div>`;
+  }
+
+  private renderSignIn() {
+    return html`<form class="signin" @submit=${this.signIn}>
+      <p role="alert">${this.token ? 'The API refused this token.' : 'Sign in with your storefleet API token.'}</p>
+      <label for="token">API token</label>
+      <input id="token" name="token" type="password" autocomplete="current-password" required>
+      <div><button class="primary" type="submit">Sign in</button></div>
+    </form>`;
+  }
+
+  private renderView() {
+    switch (this._view) {
+      case 'create':
+        return html`<store-create-form exportparts="form" .plans=${this._plans} ?busy=${this._busy === 'create'} error=${this._actionError}
+          @store-create-submit=${this.create} @store-create-cancel=${() => (this._view = 'list')}></store-create-form>`;
+      case 'detail':
+        return html`<store-detail exportparts="failure, timeline, connection, dialog" .store=${this.selectedStore} .plans=${this._plans} .entries=${this._entries}
+          connection=${this._connection} .credentials=${this._credentials} busy=${this._busy} error=${this._actionError}
+          @store-back=${this.backToList} @store-change-request=${this.upgrade} @store-rollback-request=${this.rollback}
+          @store-reveal-request=${this.reveal} @store-delete-confirm=${this.deleteStore}></store-detail>`;
+      default:
+        return html`<store-list exportparts="table" .stores=${this._stores} ?loading=${this._loading} error=${this._listError} selected=${this._selected}
+          @store-select=${(e: CustomEvent<{ name: string }>) => this.show(e.detail.name)}></store-list>`;
+    }
+  }
+}
