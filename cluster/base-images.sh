@@ -5,7 +5,7 @@ set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-have_image() { ctr --address "$CONTAINERD_SOCK" -n k8s.io images ls -q | grep -qx "$1"; }
+have_image() { ctr --address "$CONTAINERD_SOCK" -n k8s.io images ls -q | grep -x "$1" >/dev/null; }
 
 # A recipe changes → the image is rebuilt: the stamp holds a hash of what went into it.
 STAMPS=$CLUSTER_STATE/image-stamps

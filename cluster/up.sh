@@ -9,6 +9,10 @@ set -euo pipefail
 [ "$(id -u)" = 0 ] || die "the test cluster runs kubelet and containerd, which need root"
 START=$SECONDS
 mkdir -p "$CLUSTER_STATE"/{logs,pids,cni/net.d}
+# Two test runs starting at once would race on the same interface, ports and pid files:
+# the second waits here and then finds everything running.
+exec 9>"$CLUSTER_STATE/up.lock"
+flock 9
 
 bash "$CLUSTER_DIR/../scripts/setup-machine.sh"
 BIN=$(bash "$CLUSTER_DIR/build-kube.sh")
@@ -20,7 +24,7 @@ KUBECTL=("$TOOLS/kubectl" --kubeconfig "$KUBECONFIG_ADMIN")
 # or a killed session the pid may belong to something else).
 running() {
   local f=$CLUSTER_STATE/pids/$1.pid
-  [ -f "$f" ] && { tr '\0' ' ' <"/proc/$(cat "$f")/cmdline"; } 2>/dev/null | grep -q -- "$1"
+  [ -f "$f" ] && { tr '\0' ' ' <"/proc/$(cat "$f")/cmdline"; } 2>/dev/null | grep -- "$1" >/dev/null
 }
 
 # start NAME CMD... — runs a component in its own session, logging to logs/NAME.log.
@@ -49,7 +53,7 @@ setup_host_network() {
     ip link add "$NODE_IFACE" type dummy 2>/dev/null || ip link add "$NODE_IFACE" type bridge
   fi
   ip link set "$NODE_IFACE" up
-  ip addr show dev "$NODE_IFACE" | grep -q " $NODE_IP/" || ip addr add "$NODE_IP/32" dev "$NODE_IFACE"
+  ip addr replace "$NODE_IP/32" dev "$NODE_IFACE"
   sysctl -qw net.ipv4.ip_forward=1
   sysctl -qw net.bridge.bridge-nf-call-iptables=1 2>/dev/null || true
   cat >"$CLUSTER_STATE/cni/net.d/10-storefleet.conflist" <<JSON

@@ -14,7 +14,7 @@ SCHEMATHESIS_VERSION=4.32.5
 VENV=${STOREFLEET_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/storefleet}/venv
 
 install_schemathesis() {
-  [ -x "$VENV/bin/st" ] && "$VENV/bin/st" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION" && return 0
+  [ -x "$VENV/bin/st" ] && "$VENV/bin/st" --version 2>/dev/null | grep "$SCHEMATHESIS_VERSION" >/dev/null && return 0
   echo "[setup] installing schemathesis $SCHEMATHESIS_VERSION into $VENV" >&2
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install -q "schemathesis==$SCHEMATHESIS_VERSION"
@@ -22,7 +22,7 @@ install_schemathesis() {
 
 missing=()
 for p in "${PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep 'install ok installed' >/dev/null || missing+=("$p")
 done
 if [ ${#missing[@]} -eq 0 ]; then install_schemathesis; exit 0; fi
 if [ "$(id -u)" != 0 ]; then
