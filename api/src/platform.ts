@@ -9,10 +9,11 @@ import { PodLogFanout } from './kube/pod-log-fanout.ts';
 import { OperationEvents } from './observability/kube-events.ts';
 import { PlatformMetrics } from './observability/metrics.ts';
 import { observeFinishedOperations } from './observability/operation-observer.ts';
-import { isFinished, StoreOperations } from './provisioning/operations.ts';
+import { StoreOperations } from './provisioning/operations.ts';
 import { type Logger, Reconciler } from './provisioning/reconciler.ts';
 import { LABELS } from './store/names.ts';
 import { StoreReader } from './store/reader.ts';
+import { isFinished } from './store/state.ts';
 
 function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
   const counts: Record<string, number> = {};

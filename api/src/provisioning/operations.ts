@@ -7,6 +7,7 @@ import { buildCredentialsSecret } from '../store/credentials.ts';
 import { ANNOTATIONS, credentialsSecretName, LABELS, type Operation, PLATFORM_NAMESPACE, storeNamespace } from '../store/names.ts';
 import { plans } from '../store/plans.ts';
 import { specHash, type StoreSpec } from '../store/spec.ts';
+import { isFinished } from '../store/state.ts';
 import { seqOf } from '../store/view.ts';
 import { buildDefaultServiceAccount, buildLimitRange, buildNetworkPolicies, buildResourceQuota } from './guardrails.ts';
 import { buildOperationJob, type ProvisionerSettings } from './job.ts';
@@ -237,8 +238,4 @@ export class StoreOperations {
     const jobs = await this.kube.batch.listNamespacedJob({ namespace: PLATFORM_NAMESPACE, labelSelector: `${LABELS.store}=${name}` });
     return jobs.items.reduce<k8s.V1Job | undefined>((a, b) => (!a || seqOf(b) > seqOf(a) ? b : a), undefined);
   }
-}
-
-export function isFinished(job: k8s.V1Job): boolean {
-  return job.status?.conditions?.some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True') ?? false;
 }

@@ -7,8 +7,8 @@ import type * as k8s from '@kubernetes/client-node';
 import type { StoreCache } from '../kube/cache.ts';
 import { createIfAbsent, deleteIfPresent, type KubeClients } from '../kube/clients.ts';
 import { LABELS, MANAGED_BY, operationRecordName, PLATFORM_NAMESPACE, provisionerServiceAccount, storeNamespace } from '../store/names.ts';
+import { isFinished, jobCondition } from '../store/state.ts';
 import { latestJob, newestPod, readRecord } from '../store/view.ts';
-import { isFinished } from './operations.ts';
 
 export const MAX_SAVED_LOG_BYTES = 64 * 1024;
 
@@ -66,7 +66,7 @@ export class Reconciler {
     if (!job || !isFinished(job)) return;
     const jobName = job.metadata!.name!;
     const record = readRecord(this.cache.records.get(operationRecordName(store), PLATFORM_NAMESPACE));
-    const succeeded = job.status?.conditions?.some((c) => c.type === 'Complete' && c.status === 'True');
+    const succeeded = jobCondition(job, 'Complete') !== undefined;
 
     if (job.metadata?.labels?.[LABELS.operation] === 'uninstall' && succeeded) {
       if (await this.removeStore(store)) this.onFinished(store, job, 'The store was uninstalled and its namespace removed.');

@@ -30,6 +30,11 @@ export function jobCondition(job: V1Job, type: string) {
   return job.status?.conditions?.find((c) => c.type === type && c.status === 'True');
 }
 
+/** Whether the Job has ended, either way. */
+export function isFinished(job: V1Job): boolean {
+  return jobCondition(job, 'Complete') !== undefined || jobCondition(job, 'Failed') !== undefined;
+}
+
 function terminationMessage(pod: V1Pod | undefined): string | undefined {
   const statuses = pod?.status?.containerStatuses ?? [];
   for (const status of statuses) {
