@@ -10,9 +10,11 @@ set -euo pipefail
 START=$SECONDS
 mkdir -p "$CLUSTER_STATE"/{logs,pids,cni/net.d}
 # Two test runs starting at once would race on the same interface, ports and pid files:
-# the second waits here and then finds everything running.
-exec 9>"$CLUSTER_STATE/up.lock"
-flock 9
+# the second waits for the first, then finds everything running. `flock -o` keeps the lock's
+# descriptor out of this script, so the components it leaves running never hold the lock.
+if [ "${STOREFLEET_START_LOCKED:-}" != 1 ]; then
+  exec env STOREFLEET_START_LOCKED=1 flock -o "$CLUSTER_STATE/start.lock" bash "$0" "$@"
+fi
 
 bash "$CLUSTER_DIR/../scripts/setup-machine.sh"
 BIN=$(bash "$CLUSTER_DIR/build-kube.sh")

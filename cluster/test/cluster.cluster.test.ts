@@ -1,6 +1,8 @@
 // The test cluster itself: the API server enforces quota, the Job controller and kubelet run
 // a pod that talks to the API under RBAC, and the namespace controller finalizes deletion.
+import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildImage, deleteNamespaces, kubeConfig, repoRoot, statusOf, uniqueName, waitFor } from './harness.ts';
@@ -165,5 +167,14 @@ describe('the test cluster', () => {
     }, 120_000);
     const gone = await core.readNamespacedConfigMap({ namespace, name: 'inside' }).catch((e: unknown) => e);
     expect(statusOf(gone)).toBe(404);
+  });
+
+  // `npm run cluster:up` while the cluster runs, or from two test runs at once, must reuse it:
+  // a start lock left held by a running component would make every later start hang.
+  it.runIf(inject('clusterKind') === 'local')('starts again, twice at once, by reusing the running cluster', async () => {
+    const up = () => promisify(execFile)('bash', [path.join(repoRoot, 'cluster/up.sh')], { timeout: 120_000 });
+    const starts = await Promise.all([up(), up()]);
+    for (const { stdout } of starts) expect(stdout.trim()).toBe(inject('kubeconfig'));
+    await expect(kc.makeApiClient(k8s.VersionApi).getCode()).resolves.toBeDefined();
   });
 });
