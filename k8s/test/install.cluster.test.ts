@@ -83,6 +83,11 @@ describe('the platform installed with kubectl apply -k k8s/overlays/local', () =
     expect(JSON.stringify(pod)).not.toMatch(/kubeconfig/i);
     const pdb = JSON.parse(kubectl('-n', SYSTEM, 'get', 'poddisruptionbudget', 'storefleet-api', '-o', 'json'));
     expect(pdb.status.disruptionsAllowed).toBe(1);
+    // The Ingress publishes the dashboard, its bundle and the REST API; /metrics and the
+    // probes are reachable only inside the cluster.
+    const ingress = JSON.parse(kubectl('-n', SYSTEM, 'get', 'ingress', 'storefleet-api', '-o', 'json'));
+    const routes = (ingress.spec.rules[0].http.paths as Array<{ path: string; pathType: string }>).map((p) => `${p.pathType} ${p.path}`);
+    expect(routes).toEqual(['Exact /', 'Prefix /ui', 'Prefix /api']);
 
     const url = await portForward('service/storefleet-api', 80);
     const alice = client({ url }, TOKEN);
