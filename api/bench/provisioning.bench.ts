@@ -83,14 +83,14 @@ it(`P2: POST → install Job complete vs helm upgrade --install directly (${RUNS
     helm.push(await directHelm());
     installs.push(await viaApi());
   }
-  const api = installs.map((t) => t.jobComplete);
+  const viaStorefleet = installs.map((t) => t.jobComplete);
   const row = (label: string, values: number[]) => `${label.padEnd(38)} ${(median(values) / 1000).toFixed(2).padStart(8)} s   [${values.map((v) => (v / 1000).toFixed(2)).join(', ')}]`;
-  const overhead = (median(api) - median(helm)) / 1000;
+  const overhead = (median(viaStorefleet) - median(helm)) / 1000;
   console.log([
     '',
     'P2 provisioning latency (median, all runs)',
     row('helm upgrade --install (direct)', helm),
-    row('POST → Job complete (storefleet)', api),
+    row('POST → Job complete (storefleet)', viaStorefleet),
     `${'overhead'.padEnd(38)} ${overhead.toFixed(2).padStart(8)} s   goal ≤ 3 s: ${overhead <= 3 ? 'met' : 'not met'}`,
     'where the storefleet run spends its time:',
     row('  POST → 202 (namespace, guardrails, Job)', installs.map((t) => t.accepted)),
