@@ -94,12 +94,14 @@ export function createApp(deps: AppDeps): Koa {
     },
   }));
 
-  const api = storesRouter({ ...deps, heartbeatMs: deps.heartbeatMs ?? 15_000 });
+  const stores = storesRouter({ ...deps, heartbeatMs: deps.heartbeatMs ?? 15_000 });
+  const { api } = stores;
   app.use(authenticate(deps.tokens));
   app.use(api.routes());
+  app.use(stores.seed.routes());
   app.use(plansRouter().routes());
   // Unknown methods (TRACE, PUT...) are the client's mistake: 405, never 501.
   const methodNotAllowed = () => new HttpError(405, 'method_not_allowed', 'This method is not allowed here.');
-  app.use(api.allowedMethods({ throw: true, notImplemented: methodNotAllowed, methodNotAllowed }));
+  for (const router of [api, stores.seed]) app.use(router.allowedMethods({ throw: true, notImplemented: methodNotAllowed, methodNotAllowed }));
   return app;
 }

@@ -34,6 +34,10 @@ const schema = z.object({
   STOREFLEET_RATE_READ_MAX: z.coerce.number().int().min(1).default(600),
   STOREFLEET_RATE_WRITE_MAX: z.coerce.number().int().min(1).default(60),
   STOREFLEET_MAX_STORES: z.coerce.number().int().min(0).max(100_000).default(1000),
+  /** How long the reconciler leaves an operation whose Job is not made yet to the request that asked for it. */
+  STOREFLEET_RECOVERY_GRACE_SECONDS: z.coerce.number().min(1).max(3600).default(30),
+  /** Test only: the crash tests' fault hook, "<write step>" after which the process SIGKILLs itself. */
+  STOREFLEET_TEST_CRASH_AFTER: z.enum(['slots', 'namespace', 'quota', 'limits', 'network-policy', 'default-service-account', 'secret', 'role-binding', 'service-account', 'job', 'started']).optional(),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -60,6 +64,16 @@ export function loadConfig(env: Record<string, string | undefined>) {
       maxStoresPerTenant: raw.STOREFLEET_MAX_STORES_PER_TENANT,
       tenantStoreLimits: z.record(z.string(), z.number().int().min(0)).parse(JSON.parse(raw.STOREFLEET_TENANT_STORE_LIMITS)),
       maxStores: raw.STOREFLEET_MAX_STORES,
+      afterWrite: crashAfter(raw.STOREFLEET_TEST_CRASH_AFTER),
     },
+    recoveryGraceMs: raw.STOREFLEET_RECOVERY_GRACE_SECONDS * 1000,
+  };
+}
+
+/** The fault hook: a real SIGKILL, so nothing after that write runs, not even exit handlers. */
+function crashAfter(step: string | undefined) {
+  if (!step) return undefined;
+  return (done: string) => {
+    if (done === step) process.kill(process.pid, 'SIGKILL');
   };
 }

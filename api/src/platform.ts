@@ -36,8 +36,10 @@ export async function startPlatform(kubeConfig: k8s.KubeConfig, config: Config, 
     operationsInFlight: () => countBy(cache.jobs.list().filter((job) => !isFinished(job)), (job) => job.metadata?.labels?.[LABELS.operation] ?? 'unknown'),
     storesByPhase: () => countBy(reader.list(), (store) => store.state.phase),
   });
-  const stopReconciler = new Reconciler(kube, cache, logger, (store) => operations.slots.release(store),
-    observeFinishedOperations(metrics, events, logger)).start();
+  const stopReconciler = new Reconciler({
+    kube, cache, operations, logger, recoveryGraceMs: config.recoveryGraceMs,
+    onFinished: observeFinishedOperations(metrics, events, logger),
+  }).start();
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
   const app = createApp({
     kube, cache, reader, operations, logger, metrics, logs,

@@ -46,7 +46,7 @@ export class FakeApi {
     if (request.method === 'GET' && path === '/stores') return json(200, { items: this.stores });
     if (request.method === 'GET' && path === '/plans') return json(200, { items: PLANS });
     if (request.method === 'POST' && path === '/stores') {
-      const { name, plan } = body as { name: string; plan: StoreView['spec']['plan'] };
+      const { name, plan } = body as { name: string; plan: NonNullable<StoreView['spec']>['plan'] };
       if (this.stores.some((s) => s.name === name)) return json(409, { error: { code: 'conflict', message: `A store named "${name}" already exists.` } });
       const store = storeView(name, { spec: { plan, host: `${name}.shops.test`, title: name, adminEmail: '' }, createdAt: new Date().toISOString(), state: { phase: 'Provisioning', reason: 'InstallPending', message: 'Waiting for the install Job.', since: new Date().toISOString() } });
       this.stores.push(store);

@@ -4,6 +4,7 @@ import type { StoreView } from '../src/api/types.ts';
 export function storeView(name: string, overrides: Partial<StoreView> = {}): StoreView {
   return {
     name,
+    uid: `uid-${name}`,
     tenant: 'alice',
     spec: { plan: 'small', host: `${name}.shops.test`, title: name, adminEmail: `admin@${name}.shops.test` },
     url: `http://${name}.shops.test/`,

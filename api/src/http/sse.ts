@@ -5,6 +5,8 @@ import type { Context } from 'koa';
 
 export interface SseChannel {
   send(event: string, data: unknown, id?: string): void;
+  /** Ends the stream from our side (what was sent is flushed first). */
+  end(): void;
   closed: AbortSignal;
 }
 
@@ -42,6 +44,7 @@ export function openSse(ctx: Context, heartbeatMs: number): SseChannel {
 
   return {
     closed: abort.signal,
+    end: close,
     send(event, data, id) {
       if (abort.signal.aborted) return;
       const lines = [`event: ${event}`];

@@ -59,3 +59,19 @@ export async function deleteIfPresent(remove: () => Promise<unknown>): Promise<b
     return false;
   }
 }
+
+/**
+ * Deletes an object only if it is still the one with `uid` (a precondition the API server
+ * checks): an object of the same name made since then, e.g. by a store created again under
+ * the same name, is left alone. Says whether this call removed it.
+ */
+export async function deleteIfSame(uid: string | undefined, remove: (options: k8s.V1DeleteOptions) => Promise<unknown>): Promise<boolean> {
+  try {
+    await remove(uid ? { preconditions: { uid } } : {});
+    return true;
+  } catch (error) {
+    const code = statusCode(error);
+    if (code === 404 || code === 409) return false;
+    throw error;
+  }
+}

@@ -8,14 +8,14 @@ const settings: ProvisionerSettings = {
 const spec = { plan: 'small' as const, host: 'shop1.example.com', title: 'Shop One', adminEmail: 'a@example.com' };
 
 describe('buildOperationJob', () => {
-  const job = buildOperationJob({ store: 'shop1', operation: 'install', seq: 4, spec }, settings);
+  const job = buildOperationJob({ store: 'shop1', storeUid: 'uid-1', operation: 'install', seq: 4, spec }, settings);
   const pod = job.spec!.template.spec!;
   const container = pod.containers[0]!;
 
   it('names and labels the Job for kubectl users', () => {
     expect(job.metadata).toMatchObject({
       name: 'shop1-install-4', namespace: 'storefleet-system',
-      labels: { 'storefleet.io/store': 'shop1', 'storefleet.io/operation': 'install', 'storefleet.io/seq': '4' },
+      labels: { 'storefleet.io/store': 'shop1', 'storefleet.io/store-uid': 'uid-1', 'storefleet.io/operation': 'install', 'storefleet.io/seq': '4' },
     });
     expect(job.spec!.template.metadata!.labels).toEqual(job.metadata!.labels);
   });
@@ -43,9 +43,9 @@ describe('buildOperationJob', () => {
   });
 
   it('gives a rollback its revision and an uninstall no values', () => {
-    const rollback = buildOperationJob({ store: 'shop1', operation: 'rollback', seq: 5, spec, rollbackTo: 2 }, settings);
+    const rollback = buildOperationJob({ store: 'shop1', storeUid: 'uid-1', operation: 'rollback', seq: 5, spec, rollbackTo: 2 }, settings);
     expect(rollback.spec!.template.spec!.containers[0]!.env).toContainEqual({ name: 'ROLLBACK_TO', value: '2' });
-    const uninstall = buildOperationJob({ store: 'shop1', operation: 'uninstall', seq: 6, spec }, settings);
+    const uninstall = buildOperationJob({ store: 'shop1', storeUid: 'uid-1', operation: 'uninstall', seq: 6, spec }, settings);
     expect(uninstall.spec!.template.spec!.containers[0]!.env!.map((e) => e.name)).not.toContain('STORE_VALUES');
   });
 });

@@ -17,6 +17,8 @@ export interface ProvisionerSettings {
 
 export interface OperationRequest {
   store: string;
+  /** The store namespace's UID: ties the Job to this store, not to a later one of the same name. */
+  storeUid: string;
   operation: Operation;
   seq: number;
   spec: StoreSpec;
@@ -45,6 +47,7 @@ export function buildOperationJob(request: OperationRequest, settings: Provision
   const labels = {
     [LABELS.managedBy]: MANAGED_BY,
     [LABELS.store]: store,
+    [LABELS.storeUid]: request.storeUid,
     [LABELS.operation]: operation,
     [LABELS.seq]: String(seq),
   };

@@ -1,7 +1,9 @@
 // The store namespace: the store's identity, owner, spec and lock (see lifecycle).
 import type { V1Namespace } from '@kubernetes/client-node';
+import { intentAnnotations, type OperationIntent } from '../store/intent.ts';
 import { ANNOTATIONS, LABELS, MANAGED_BY, storeNamespace } from '../store/names.ts';
 import { specHash, type StoreSpec } from '../store/spec.ts';
+import type { HeldSlot } from './slots.ts';
 
 const POD_SECURITY = Object.fromEntries(
   ['enforce', 'warn', 'audit'].flatMap((mode) => [
@@ -10,7 +12,11 @@ const POD_SECURITY = Object.fromEntries(
   ]),
 );
 
-export function buildStoreNamespace(name: string, tenant: string, spec: StoreSpec): V1Namespace {
+/**
+ * The namespace is made with its install already asked for and the slots it holds, in one
+ * write: a crash right after it leaves nothing the reconciler cannot finish or free.
+ */
+export function buildStoreNamespace(name: string, tenant: string, spec: StoreSpec, install: OperationIntent, slots: readonly HeldSlot[]): V1Namespace {
   return {
     apiVersion: 'v1',
     kind: 'Namespace',
@@ -25,7 +31,8 @@ export function buildStoreNamespace(name: string, tenant: string, spec: StoreSpe
       annotations: {
         [ANNOTATIONS.spec]: JSON.stringify(spec),
         [ANNOTATIONS.specHash]: specHash(spec),
-        [ANNOTATIONS.lastSeq]: '0',
+        [ANNOTATIONS.slots]: JSON.stringify(slots),
+        ...intentAnnotations(install),
       },
     },
   };

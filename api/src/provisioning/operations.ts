@@ -1,23 +1,29 @@
 // Sends what the pure builders describe: creates a store's namespace and guardrails, starts
-// operation Jobs, deletes. Every step is idempotent; a create that fails half-way removes
-// what it made, so nothing is left half-made.
+// operation Jobs, deletes. Every change first records its intent on the store namespace with
+// a compare-and-swap (store/intent.ts), then carries it out with idempotent steps; the
+// reconciler carries out an intent a crash left unstarted, so nothing is left half-made.
 import type * as k8s from '@kubernetes/client-node';
 import { createIfAbsent, deleteIfPresent, type KubeClients, statusCode } from '../kube/clients.ts';
 import { buildCredentialsSecret } from '../store/credentials.ts';
+import { belongsTo, buildIntent, intentAnnotations, intentStarted, type OperationIntent, readIntent, readSpec } from '../store/intent.ts';
 import { ANNOTATIONS, credentialsSecretName, LABELS, type Operation, PLATFORM_NAMESPACE, storeNamespace } from '../store/names.ts';
 import { plans } from '../store/plans.ts';
 import { specHash, type StoreSpec } from '../store/spec.ts';
-import { isFinished } from '../store/state.ts';
+import { isFinished, jobCondition } from '../store/state.ts';
 import { seqOf } from '../store/view.ts';
 import { buildDefaultServiceAccount, buildLimitRange, buildNetworkPolicies, buildResourceQuota } from './guardrails.ts';
 import { buildOperationJob, type ProvisionerSettings } from './job.ts';
 import { buildStoreNamespace } from './namespace.ts';
-import { buildProvisionerRoleBinding, buildProvisionerServiceAccount } from './rbac.ts';
-import { StoreSlots } from './slots.ts';
+import { buildApiReleasesRoleBinding, buildProvisionerRoleBinding, buildProvisionerServiceAccount } from './rbac.ts';
+import { type HeldSlot, StoreSlots } from './slots.ts';
 import type { OperationEvents } from '../observability/kube-events.ts';
 
 export class StoreConflict extends Error {}
 export class StoreNotFound extends Error {}
+
+/** The writes of a create, in order: a test-only fault hook can kill the process after any of them. */
+export type WriteStep = 'slots' | 'namespace' | 'quota' | 'limits' | 'network-policy' | 'default-service-account'
+  | 'secret' | 'role-binding' | 'service-account' | 'job' | 'started';
 
 export interface OperationsSettings extends ProvisionerSettings {
   ingressNamespace: string;
@@ -26,9 +32,13 @@ export interface OperationsSettings extends ProvisionerSettings {
   tenantStoreLimits: Record<string, number>;
   /** Most stores on the whole platform. */
   maxStores: number;
+  /** Test only: called after each write of a create (the crash tests SIGKILL the process there). */
+  afterWrite?: (step: WriteStep) => void;
 }
 
-export type CreateOutcome = { kind: 'created' | 'existing' | 'retried'; job?: string };
+export type CreateOutcome = { kind: 'created' | 'existing' | 'retried' | 'resumed'; job?: string };
+
+const CAS_ATTEMPTS = 10;
 
 export class StoreOperations {
   private readonly kube: KubeClients;
@@ -43,38 +53,44 @@ export class StoreOperations {
     this.events = events;
   }
 
+  private wrote(step: WriteStep) {
+    this.settings.afterWrite?.(step);
+  }
+
   /**
    * Creates a store. The namespace is the lock: AlreadyExists from the same tenant with the
-   * same spec returns the existing store; a Failed store of the same tenant is retried;
-   * anything else is a conflict.
+   * same spec returns the existing store (starting its install if a crash left it unstarted);
+   * a Failed install of the same tenant is retried; anything else is a conflict.
    */
   async create(name: string, tenant: string, spec: StoreSpec, requestId?: string): Promise<CreateOutcome> {
-    if (await this.namespaceExists(name)) return this.resolveExisting(name, tenant, spec, requestId);
+    const existing = await this.findNamespace(name);
+    if (existing) return this.resolveExisting(existing, tenant, spec, requestId);
+    // Job names are never reused, not even by a later store of the same name.
+    const install = buildIntent(name, 'install', (await this.highestSeq(name)) + 1, { requestId });
     const claimed = await this.claimSlots(name, tenant);
-    const made = await createIfAbsent(() => this.kube.core.createNamespace({ body: buildStoreNamespace(name, tenant, spec) }))
-      .catch(async (error: unknown) => {
-        await this.slots.releaseClaimed(claimed);
-        throw error;
-      });
-    if (made === 'existed') {
-      // Another request created this name first: its slots are the store's, ours go back.
-      await this.slots.releaseClaimed(claimed).catch(() => undefined);
-      return this.resolveExisting(name, tenant, spec, requestId);
-    }
+    this.wrote('slots');
+    let namespace: k8s.V1Namespace;
     try {
-      await this.applyGuardrails(name, spec);
-      const job = await this.startOperation(name, 'install', spec, { requestId });
-      return { kind: 'created', job };
+      namespace = await this.kube.core.createNamespace({ body: buildStoreNamespace(name, tenant, spec, install, claimed) });
+    } catch (error) {
+      await this.slots.releaseClaimed(claimed).catch(() => undefined);
+      // Another request created this name first: its slots are the store's, ours went back.
+      if (statusCode(error) === 409) return this.resolveExisting(await this.readStoreNamespace(name), tenant, spec, requestId);
+      throw error;
+    }
+    this.wrote('namespace');
+    try {
+      return { kind: 'created', job: await this.carryOut(namespace) };
     } catch (error) {
       // The namespace was ours: remove it and its slots so the name can be retried at once.
-      await deleteIfPresent(() => this.kube.core.deleteNamespace({ name: storeNamespace(name) }));
-      await this.slots.release(name);
+      await this.slots.releaseClaimed(claimed);
+      await deleteIfPresent(() => this.kube.core.deleteNamespace({ name: storeNamespace(name), body: { preconditions: { uid: namespace.metadata!.uid! } } }));
       throw error;
     }
   }
 
   /** The Leases of the tenant's and the platform's slots this store now holds. */
-  private async claimSlots(name: string, tenant: string): Promise<string[]> {
+  private async claimSlots(name: string, tenant: string): Promise<HeldSlot[]> {
     const tenantLimit = this.settings.tenantStoreLimits[tenant] ?? this.settings.maxStoresPerTenant;
     const tenantSlot = await this.slots.claim(`tenant-${tenant}`, tenantLimit, name, tenant, `Tenant "${tenant}"`);
     try {
@@ -85,15 +101,8 @@ export class StoreOperations {
     }
   }
 
-  private async namespaceExists(name: string): Promise<boolean> {
-    return this.kube.core.readNamespace({ name: storeNamespace(name) }).then(() => true, (error: unknown) => {
-      if (statusCode(error) === 404) return false;
-      throw error;
-    });
-  }
-
-  private async resolveExisting(name: string, tenant: string, spec: StoreSpec, requestId?: string): Promise<CreateOutcome> {
-    const namespace = await this.kube.core.readNamespace({ name: storeNamespace(name) });
+  private async resolveExisting(namespace: k8s.V1Namespace, tenant: string, spec: StoreSpec, requestId?: string): Promise<CreateOutcome> {
+    const name = namespace.metadata!.labels?.[LABELS.store] ?? '';
     const labels = namespace.metadata?.labels ?? {};
     if (labels[LABELS.tenant] !== tenant || labels[LABELS.store] !== name) {
       throw new StoreConflict(`The store name "${name}" is taken.`);
@@ -101,43 +110,188 @@ export class StoreOperations {
     if (namespace.metadata?.deletionTimestamp || namespace.metadata?.annotations?.[ANNOTATIONS.deleting]) {
       throw new StoreConflict(`The store "${name}" is being deleted; create it again once it is gone.`);
     }
-    const latest = await this.latestJob(name);
-    const failed = latest?.status?.conditions?.some((c) => c.type === 'Failed' && c.status === 'True');
-    if (failed && latest?.metadata?.labels?.[LABELS.operation] === 'install') {
-      await this.writeSpec(namespace, spec);
-      await this.applyGuardrails(name, spec);
-      const job = await this.startOperation(name, 'install', spec, { requestId });
+    const sameSpec = namespace.metadata?.annotations?.[ANNOTATIONS.specHash] === specHash(spec);
+    const intent = readIntent(namespace);
+    if (sameSpec && intent && !intentStarted(namespace, intent)) {
+      // A create that died before its Job: the same request again finishes it.
+      return { kind: 'resumed', job: await this.carryOut(namespace) };
+    }
+    const latest = intent && (await this.readJob(intent.job));
+    if (intent?.operation === 'install' && latest && jobCondition(latest, 'Failed')) {
+      const job = await this.requestOperation(name, 'install', { spec, requestId }, () => undefined);
       return { kind: 'retried', job };
     }
-    if (namespace.metadata?.annotations?.[ANNOTATIONS.specHash] === specHash(spec)) return { kind: 'existing' };
+    if (sameSpec) return { kind: 'existing' };
     throw new StoreConflict(`The store "${name}" already exists with different settings; change it with PATCH.`);
   }
 
-  private async applyGuardrails(name: string, spec: StoreSpec): Promise<void> {
+  /** Changes a store's settings (plan, host, title) with an upgrade Job. */
+  change(name: string, spec: StoreSpec, requestId?: string): Promise<string> {
+    return this.requestOperation(name, 'upgrade', { spec, requestId }, (namespace, running) => this.refuseBusy(namespace, running));
+  }
+
+  /** Rolls the release back to `revision`, whose settings `spec` the store then records. */
+  rollback(name: string, revision: number, spec: StoreSpec, requestId?: string): Promise<string> {
+    return this.requestOperation(name, 'rollback', { spec, requestId, rollbackTo: revision }, (namespace, running) => this.refuseBusy(namespace, running));
+  }
+
+  /** Deletes a store: stops a running operation, then uninstalls; the reconciler removes the namespace. */
+  delete(name: string, requestId?: string): Promise<string> {
+    return this.requestOperation(name, 'uninstall', { requestId, deleting: true }, (namespace, running) => {
+      const intent = readIntent(namespace);
+      // DELETE twice: the second is answered with the first's Job.
+      return intent?.operation === 'uninstall' && running ? 'keep' : undefined;
+    });
+  }
+
+  /**
+   * Records a new operation as the store's intent with a compare-and-swap on the namespace,
+   * then carries it out. `check` sees the namespace and whether its current operation still
+   * runs; it may throw (refuse) or answer 'keep' (nothing to record).
+   */
+  private async requestOperation(
+    name: string,
+    operation: Operation,
+    request: { spec?: StoreSpec; requestId?: string; rollbackTo?: number; deleting?: boolean },
+    check: (namespace: k8s.V1Namespace, running: boolean) => 'keep' | undefined | void,
+  ): Promise<string> {
+    for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+      const namespace = await this.readStoreNamespace(name);
+      if (namespace.metadata?.deletionTimestamp || (!request.deleting && namespace.metadata?.annotations?.[ANNOTATIONS.deleting])) {
+        throw new StoreConflict(`The store "${name}" is being deleted.`);
+      }
+      const current = readIntent(namespace);
+      const running = current ? await this.isRunning(namespace, current) : false;
+      if (check(namespace, running) === 'keep') return current!.job;
+      const seq = Math.max(Number(namespace.metadata?.annotations?.[ANNOTATIONS.lastSeq] ?? 0), await this.highestSeq(name)) + 1;
+      const intent = buildIntent(name, operation, seq, { requestId: request.requestId, rollbackTo: request.rollbackTo });
+      const annotations: Record<string, string> = { ...intentAnnotations(intent) };
+      if (request.spec) Object.assign(annotations, { [ANNOTATIONS.spec]: JSON.stringify(request.spec), [ANNOTATIONS.specHash]: specHash(request.spec) });
+      if (request.deleting) annotations[ANNOTATIONS.deleting] = new Date().toISOString();
+      let updated: k8s.V1Namespace;
+      try {
+        updated = await this.annotate(namespace, annotations);
+      } catch (error) {
+        if (statusCode(error) === 409) continue; // the store changed since we read it: decide again
+        throw error;
+      }
+      return this.carryOut(updated);
+    }
+    throw new StoreConflict(`Too many concurrent changes to store "${name}"; try again.`);
+  }
+
+  private refuseBusy(namespace: k8s.V1Namespace, running: boolean) {
+    const intent = readIntent(namespace);
+    if (intent && (running || !intentStarted(namespace, intent))) {
+      throw new StoreConflict(`Store "${namespace.metadata!.labels![LABELS.store]}" is busy with ${intent.job}; try again when it has finished.`);
+    }
+  }
+
+  /** Whether the intent's Job exists and has not finished (a Job not yet made counts as running). */
+  private async isRunning(namespace: k8s.V1Namespace, intent: OperationIntent): Promise<boolean> {
+    if (!intentStarted(namespace, intent)) return true;
+    const job = await this.readJob(intent.job);
+    return !!job && !isFinished(job) && !job.metadata?.deletionTimestamp;
+  }
+
+  /**
+   * Makes the namespace's intent happen: guardrails, the Job, then marks it started. Every
+   * step is idempotent, so the request that wrote the intent and the reconciler after a crash
+   * may both run it; the Job is built from the namespace alone, so both build the same one.
+   */
+  async carryOut(namespace: k8s.V1Namespace): Promise<string> {
+    const intent = readIntent(namespace);
+    const spec = readSpec(namespace);
+    if (!intent || !spec) throw new Error(`store namespace ${namespace.metadata?.name} has no readable intent or spec`);
+    const name = namespace.metadata!.labels![LABELS.store]!;
+    const storeUid = namespace.metadata!.uid!;
+    // An uninstall needs only the provisioner's identity, and stops whatever ran before it.
+    if (intent.operation === 'uninstall') {
+      await this.ensureProvisionerIdentity(name, storeUid);
+      await this.stopOthers(namespace, intent.job);
+    } else {
+      await this.applyGuardrails(name, spec, storeUid);
+    }
+    const job = buildOperationJob({ store: name, storeUid, operation: intent.operation, seq: intent.seq, spec, rollbackTo: intent.rollbackTo, requestId: intent.requestId }, this.settings);
+    const made = await createIfAbsent(() => this.kube.batch.createNamespacedJob({ namespace: PLATFORM_NAMESPACE, body: job }));
+    if (made === 'existed') {
+      const found = await this.readJob(intent.job);
+      if (found && !belongsTo(found, namespace)) throw new StoreConflict(`Job ${intent.job} belongs to an earlier store named "${name}"; try again.`);
+    }
+    this.wrote('job');
+    await this.markStarted(name, intent.job);
+    this.wrote('started');
+    if (made === 'created') {
+      await this.events?.record({
+        store: name, job: intent.job, operation: intent.operation, moment: 'Started', requestId: intent.requestId,
+        message: `Job ${PLATFORM_NAMESPACE}/${intent.job} started`,
+      });
+    }
+    return intent.job;
+  }
+
+  /** Records that the intent's Job exists, unless the store has moved on to another intent. */
+  private async markStarted(name: string, job: string): Promise<void> {
+    for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
+      const namespace = await this.readStoreNamespace(name);
+      if (readIntent(namespace)?.job !== job || namespace.metadata?.annotations?.[ANNOTATIONS.operationStarted] === job) return;
+      try {
+        await this.annotate(namespace, { [ANNOTATIONS.operationStarted]: job });
+        return;
+      } catch (error) {
+        if (statusCode(error) !== 409) throw error;
+      }
+    }
+  }
+
+  /** Deletes the store's unfinished Jobs other than `keep`: only the intent's Job may run. */
+  async stopOthers(namespace: k8s.V1Namespace, keep: string): Promise<void> {
+    const name = namespace.metadata!.labels![LABELS.store]!;
+    const jobs = await this.kube.batch.listNamespacedJob({ namespace: PLATFORM_NAMESPACE, labelSelector: `${LABELS.store}=${name}` });
+    for (const job of jobs.items) {
+      if (job.metadata!.name === keep || !belongsTo(job, namespace) || isFinished(job) || job.metadata?.deletionTimestamp) continue;
+      await deleteIfPresent(() => this.kube.batch.deleteNamespacedJob({ namespace: PLATFORM_NAMESPACE, name: job.metadata!.name!, propagationPolicy: 'Background' }));
+    }
+  }
+
+  private async applyGuardrails(name: string, spec: StoreSpec, storeUid: string): Promise<void> {
     const namespace = storeNamespace(name);
     const plan = plans[spec.plan];
-    const { core, rbac, networking } = this.kube;
+    const { core, networking } = this.kube;
     await this.replaceOrCreate(
       () => core.readNamespacedResourceQuota({ namespace, name: 'store-quota' }),
       (current) => core.replaceNamespacedResourceQuota({ namespace, name: 'store-quota', body: { ...buildResourceQuota(plan), metadata: { name: 'store-quota', resourceVersion: current.metadata?.resourceVersion } } }),
       () => core.createNamespacedResourceQuota({ namespace, body: buildResourceQuota(plan) }),
     );
+    this.wrote('quota');
     await this.replaceOrCreate(
       () => core.readNamespacedLimitRange({ namespace, name: 'store-limits' }),
       (current) => core.replaceNamespacedLimitRange({ namespace, name: 'store-limits', body: { ...buildLimitRange(plan), metadata: { name: 'store-limits', resourceVersion: current.metadata?.resourceVersion } } }),
       () => core.createNamespacedLimitRange({ namespace, body: buildLimitRange(plan) }),
     );
+    this.wrote('limits');
     for (const policy of buildNetworkPolicies({ ingressNamespace: this.settings.ingressNamespace })) {
       await createIfAbsent(() => networking.createNamespacedNetworkPolicy({ namespace, body: policy }));
     }
+    this.wrote('network-policy');
     await this.replaceOrCreate(
       () => core.readNamespacedServiceAccount({ namespace, name: 'default' }),
-      (current) => core.replaceNamespacedServiceAccount({ namespace, name: 'default', body: { ...current, automountServiceAccountToken: false } }),
+      (current) => current.automountServiceAccountToken === false ? Promise.resolve() : core.replaceNamespacedServiceAccount({ namespace, name: 'default', body: { ...current, automountServiceAccountToken: false } }),
       () => core.createNamespacedServiceAccount({ namespace, body: buildDefaultServiceAccount() }),
     );
+    this.wrote('default-service-account');
     await createIfAbsent(() => core.createNamespacedSecret({ namespace, body: buildCredentialsSecret(credentialsSecretName(name)) }));
-    await createIfAbsent(() => rbac.createNamespacedRoleBinding({ namespace, body: buildProvisionerRoleBinding(name) }));
-    await createIfAbsent(() => core.createNamespacedServiceAccount({ namespace: PLATFORM_NAMESPACE, body: buildProvisionerServiceAccount(name) }));
+    this.wrote('secret');
+    await createIfAbsent(() => this.kube.rbac.createNamespacedRoleBinding({ namespace, body: buildApiReleasesRoleBinding(name) }));
+    await this.ensureProvisionerIdentity(name, storeUid);
+  }
+
+  /** The RoleBinding and ServiceAccount the store's Jobs run as. */
+  private async ensureProvisionerIdentity(name: string, storeUid: string): Promise<void> {
+    await createIfAbsent(() => this.kube.rbac.createNamespacedRoleBinding({ namespace: storeNamespace(name), body: buildProvisionerRoleBinding(name) }));
+    this.wrote('role-binding');
+    await createIfAbsent(() => this.kube.core.createNamespacedServiceAccount({ namespace: PLATFORM_NAMESPACE, body: buildProvisionerServiceAccount(name, storeUid) }));
+    this.wrote('service-account');
   }
 
   private async replaceOrCreate<T>(read: () => Promise<T>, replace: (current: T) => Promise<unknown>, create: () => Promise<unknown>) {
@@ -149,93 +303,37 @@ export class StoreOperations {
     }
   }
 
-  /** Changes a store's settings (plan, host, title) with an upgrade Job. */
-  async change(name: string, spec: StoreSpec, requestId?: string): Promise<string> {
-    const namespace = await this.readStoreNamespace(name);
-    await this.refuseWhileRunning(name);
-    await this.writeSpec(namespace, spec);
-    await this.applyGuardrails(name, spec);
-    return this.startOperation(name, 'upgrade', spec, { requestId });
-  }
-
-  async rollback(name: string, revision: number, requestId?: string): Promise<string> {
-    const namespace = await this.readStoreNamespace(name);
-    await this.refuseWhileRunning(name);
-    const spec = JSON.parse(namespace.metadata!.annotations![ANNOTATIONS.spec]!) as StoreSpec;
-    return this.startOperation(name, 'rollback', spec, { requestId, rollbackTo: revision });
-  }
-
-  /** Deletes a store: stops a running operation, then uninstalls; the reconciler removes the namespace. */
-  async delete(name: string, requestId?: string): Promise<string> {
-    const namespace = await this.readStoreNamespace(name);
-    const latest = await this.latestJob(name);
-    if (latest?.metadata?.labels?.[LABELS.operation] === 'uninstall' && !isFinished(latest)) return latest.metadata.name!;
-    if (latest && !isFinished(latest)) {
-      await deleteIfPresent(() => this.kube.batch.deleteNamespacedJob({ namespace: PLATFORM_NAMESPACE, name: latest.metadata!.name!, propagationPolicy: 'Background' }));
-    }
-    await this.annotate(namespace, { [ANNOTATIONS.deleting]: new Date().toISOString() });
-    const spec = JSON.parse(namespace.metadata!.annotations![ANNOTATIONS.spec]!) as StoreSpec;
-    return this.startOperation(name, 'uninstall', spec, { requestId });
-  }
-
-  /**
-   * Starts an operation Job with the next sequence number. The number is taken with a
-   * compare-and-swap on the namespace annotation, and is never below an existing Job's, so
-   * a Job name is never reused (kubernetes#142142).
-   */
-  async startOperation(name: string, operation: Operation, spec: StoreSpec, extra: { requestId?: string; rollbackTo?: number } = {}): Promise<string> {
-    for (let attempt = 0; attempt < 10; attempt++) {
-      const namespace = await this.readStoreNamespace(name);
-      const latest = await this.latestJob(name);
-      const seq = Math.max(Number(namespace.metadata?.annotations?.[ANNOTATIONS.lastSeq] ?? 0), latest ? seqOf(latest) : 0) + 1;
-      try {
-        await this.annotate(namespace, { [ANNOTATIONS.lastSeq]: String(seq) });
-      } catch (error) {
-        if (statusCode(error) === 409) continue; // someone else took a number: read again
-        throw error;
-      }
-      const job = buildOperationJob({ store: name, operation, seq, spec, ...extra }, this.settings);
-      await this.kube.batch.createNamespacedJob({ namespace: PLATFORM_NAMESPACE, body: job });
-      const jobName = job.metadata!.name!;
-      await this.events?.record({
-        store: name, job: jobName, operation, moment: 'Started', requestId: extra.requestId,
-        message: `Job ${PLATFORM_NAMESPACE}/${jobName} started`,
-      });
-      return jobName;
-    }
-    throw new StoreConflict(`Too many concurrent changes to store "${name}"; try again.`);
-  }
-
-  private writeSpec(namespace: k8s.V1Namespace, spec: StoreSpec) {
-    return this.annotate(namespace, { [ANNOTATIONS.spec]: JSON.stringify(spec), [ANNOTATIONS.specHash]: specHash(spec) });
-  }
-
   /** Replaces the namespace with added annotations; its resourceVersion makes this a compare-and-swap. */
-  private async annotate(namespace: k8s.V1Namespace, annotations: Record<string, string>) {
-    await this.kube.core.replaceNamespace({
+  private annotate(namespace: k8s.V1Namespace, annotations: Record<string, string>): Promise<k8s.V1Namespace> {
+    return this.kube.core.replaceNamespace({
       name: namespace.metadata!.name!,
       body: { ...namespace, metadata: { ...namespace.metadata, annotations: { ...namespace.metadata?.annotations, ...annotations } } },
     });
   }
 
-  private async readStoreNamespace(name: string): Promise<k8s.V1Namespace> {
-    try {
-      return await this.kube.core.readNamespace({ name: storeNamespace(name) });
-    } catch (error) {
-      if (statusCode(error) === 404) throw new StoreNotFound(`No store named "${name}".`);
+  private async findNamespace(name: string): Promise<k8s.V1Namespace | undefined> {
+    return this.kube.core.readNamespace({ name: storeNamespace(name) }).catch((error: unknown) => {
+      if (statusCode(error) === 404) return undefined;
       throw error;
-    }
+    });
   }
 
-  private async refuseWhileRunning(name: string) {
-    const latest = await this.latestJob(name);
-    if (latest && !isFinished(latest)) {
-      throw new StoreConflict(`Store "${name}" is busy with ${latest.metadata!.name}; try again when it has finished.`);
-    }
+  private async readStoreNamespace(name: string): Promise<k8s.V1Namespace> {
+    const namespace = await this.findNamespace(name);
+    if (!namespace || namespace.metadata?.labels?.[LABELS.store] !== name) throw new StoreNotFound(`No store named "${name}".`);
+    return namespace;
   }
 
-  async latestJob(name: string): Promise<k8s.V1Job | undefined> {
+  private readJob(name: string): Promise<k8s.V1Job | undefined> {
+    return this.kube.batch.readNamespacedJob({ namespace: PLATFORM_NAMESPACE, name }).catch((error: unknown) => {
+      if (statusCode(error) === 404) return undefined;
+      throw error;
+    });
+  }
+
+  /** The highest sequence number of any Job of this store name, this store's or an earlier one's. */
+  private async highestSeq(name: string): Promise<number> {
     const jobs = await this.kube.batch.listNamespacedJob({ namespace: PLATFORM_NAMESPACE, labelSelector: `${LABELS.store}=${name}` });
-    return jobs.items.reduce<k8s.V1Job | undefined>((a, b) => (!a || seqOf(b) > seqOf(a) ? b : a), undefined);
+    return jobs.items.reduce((highest, job) => Math.max(highest, seqOf(job)), 0);
   }
 }

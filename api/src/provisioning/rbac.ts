@@ -4,15 +4,19 @@ import type { V1RoleBinding, V1ServiceAccount } from '@kubernetes/client-node';
 import { LABELS, MANAGED_BY, PLATFORM_NAMESPACE, provisionerServiceAccount } from '../store/names.ts';
 
 export const PROVISIONER_CLUSTER_ROLE = 'storefleet-provisioner';
+export const API_RELEASES_CLUSTER_ROLE = 'storefleet-api-releases';
+/** The API's own identity (k8s/base/api-rbac.yaml). */
+const API_SERVICE_ACCOUNT = 'storefleet-api';
 
-export function buildProvisionerServiceAccount(store: string): V1ServiceAccount {
+/** `storeUid`: the store namespace it serves, so a later store of the same name never inherits it. */
+export function buildProvisionerServiceAccount(store: string, storeUid: string): V1ServiceAccount {
   return {
     apiVersion: 'v1',
     kind: 'ServiceAccount',
     metadata: {
       name: provisionerServiceAccount(store),
       namespace: PLATFORM_NAMESPACE,
-      labels: { [LABELS.managedBy]: MANAGED_BY, [LABELS.store]: store },
+      labels: { [LABELS.managedBy]: MANAGED_BY, [LABELS.store]: store, [LABELS.storeUid]: storeUid },
     },
     automountServiceAccountToken: false,
   };
@@ -25,5 +29,16 @@ export function buildProvisionerRoleBinding(store: string): V1RoleBinding {
     metadata: { name: 'storefleet-provisioner', labels: { [LABELS.managedBy]: MANAGED_BY, [LABELS.store]: store } },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: PROVISIONER_CLUSTER_ROLE },
     subjects: [{ kind: 'ServiceAccount', name: provisionerServiceAccount(store), namespace: PLATFORM_NAMESPACE }],
+  };
+}
+
+/** Lets the API read the store's Helm release history, inside the store namespace only. */
+export function buildApiReleasesRoleBinding(store: string): V1RoleBinding {
+  return {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: { name: API_RELEASES_CLUSTER_ROLE, labels: { [LABELS.managedBy]: MANAGED_BY, [LABELS.store]: store } },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: API_RELEASES_CLUSTER_ROLE },
+    subjects: [{ kind: 'ServiceAccount', name: API_SERVICE_ACCOUNT, namespace: PLATFORM_NAMESPACE }],
   };
 }

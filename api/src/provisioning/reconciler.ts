@@ -1,16 +1,28 @@
-// Follow-up work after an operation finishes, driven by the cache's events. Idempotent, so
-// any number of API replicas may run it, and a restarted API catches up from the initial list:
+// Follow-up work on stores, driven by the cache's events. Idempotent, so any number of API
+// replicas may run it, and a restarted API catches up from the initial list:
+// - an operation a crash left unstarted (intent written, no Job yet) is carried out;
+// - only the store's current operation may run: a Job it superseded is stopped;
 // - a finished Job's termination message and (capped) log are saved, so a Failed store
 //   still says why after its pod is gone;
-// - after a completed uninstall the store's namespace, ServiceAccount and record go.
+// - after a completed uninstall the store's slots, ServiceAccount, record and namespace go;
+// - a periodic sweep frees what no live store holds (slots of a create that died before its
+//   namespace, identities of a namespace deleted by hand).
+// Everything is judged per store *incarnation* (the namespace's UID): Jobs of an earlier
+// store of the same name never act on a later one.
 import type * as k8s from '@kubernetes/client-node';
 import type { StoreCache } from '../kube/cache.ts';
-import { createIfAbsent, deleteIfPresent, type KubeClients } from '../kube/clients.ts';
+import { createIfAbsent, deleteIfPresent, deleteIfSame, type KubeClients } from '../kube/clients.ts';
+import { belongsTo, intentStarted, readIntent } from '../store/intent.ts';
 import { LABELS, MANAGED_BY, operationRecordName, PLATFORM_NAMESPACE, provisionerServiceAccount, storeNamespace } from '../store/names.ts';
 import { isFinished, jobCondition } from '../store/state.ts';
 import { latestJob, newestPod, readRecord } from '../store/view.ts';
+import type { StoreOperations } from './operations.ts';
 
 export const MAX_SAVED_LOG_BYTES = 64 * 1024;
+/** Objects younger than this are never swept: their store may be being created right now. */
+const SWEEP_MIN_AGE_MS = 60_000;
+const SWEEP_EVERY_MS = 60_000;
+const RETRY_AFTER_ERROR_MS = 3_000;
 
 export interface Logger {
   info(object: object, message?: string): void;
@@ -23,68 +35,112 @@ export interface Logger {
  */
 export type OperationFinished = (store: string, job: k8s.V1Job, message: string) => void;
 
+export interface ReconcilerDeps {
+  kube: KubeClients;
+  cache: StoreCache;
+  operations: StoreOperations;
+  logger: Logger;
+  /** How long an unstarted operation is left to the request that asked for it. */
+  recoveryGraceMs: number;
+  onFinished?: OperationFinished;
+}
+
+const ageMs = (object: k8s.KubernetesObject) => Date.now() - new Date(object.metadata?.creationTimestamp ?? 0).getTime();
+
 export class Reconciler {
   private readonly running = new Set<string>();
   private readonly again = new Set<string>();
-  private readonly kube: KubeClients;
-  private readonly cache: StoreCache;
-  private readonly logger: Logger;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly deps: ReconcilerDeps;
+  private stopped = false;
 
-  private readonly releaseSlots: (store: string) => Promise<void>;
-  private readonly onFinished: OperationFinished;
-
-  constructor(kube: KubeClients, cache: StoreCache, logger: Logger, releaseSlots: (store: string) => Promise<void>, onFinished: OperationFinished = () => undefined) {
-    this.kube = kube;
-    this.cache = cache;
-    this.logger = logger;
-    this.releaseSlots = releaseSlots;
-    this.onFinished = onFinished;
+  constructor(deps: ReconcilerDeps) {
+    this.deps = deps;
   }
 
   start(): () => void {
-    for (const job of this.cache.jobs.list()) this.schedule(job.metadata!.labels![LABELS.store]!);
-    return this.cache.subscribe((store) => this.schedule(store));
+    const { cache } = this.deps;
+    const stores = new Set([...cache.namespaces.list(), ...cache.jobs.list()].map((object) => object.metadata?.labels?.[LABELS.store]));
+    for (const store of stores) if (store) this.schedule(store);
+    const unsubscribe = cache.subscribe((store) => this.schedule(store));
+    const sweep = () => void this.sweep().catch((error: unknown) => this.deps.logger.error({ err: error }, 'sweep failed'));
+    const sweeper = setInterval(sweep, SWEEP_EVERY_MS);
+    sweeper.unref();
+    sweep();
+    return () => {
+      this.stopped = true;
+      unsubscribe();
+      clearInterval(sweeper);
+      for (const timer of this.timers) clearTimeout(timer);
+    };
   }
 
   /** One pass per store at a time; events during a pass trigger one more pass. */
   schedule(store: string): void {
+    if (this.stopped) return;
     if (this.running.has(store)) {
       this.again.add(store);
       return;
     }
     this.running.add(store);
     void this.reconcile(store)
-      .catch((error: unknown) => this.logger.error({ store, err: error }, 'reconcile failed'))
+      .catch((error: unknown) => {
+        this.deps.logger.error({ store, err: error }, 'reconcile failed');
+        this.later(store, RETRY_AFTER_ERROR_MS);
+      })
       .finally(() => {
         this.running.delete(store);
         if (this.again.delete(store)) this.schedule(store);
       });
   }
 
-  private async reconcile(store: string): Promise<void> {
-    const job = latestJob(this.cache.jobs.list(), store);
-    if (!job || !isFinished(job)) return;
-    const jobName = job.metadata!.name!;
-    const record = readRecord(this.cache.records.get(operationRecordName(store), PLATFORM_NAMESPACE));
-    const succeeded = jobCondition(job, 'Complete') !== undefined;
+  private later(store: string, ms: number) {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.schedule(store);
+    }, ms);
+    timer.unref();
+    this.timers.add(timer);
+  }
 
-    if (job.metadata?.labels?.[LABELS.operation] === 'uninstall' && succeeded) {
-      if (await this.removeStore(store)) this.onFinished(store, job, 'The store was uninstalled and its namespace removed.');
+  private async reconcile(store: string): Promise<void> {
+    const { cache, operations, logger } = this.deps;
+    const namespace = cache.namespaces.get(storeNamespace(store));
+    if (!namespace || namespace.metadata?.deletionTimestamp || namespace.metadata?.labels?.[LABELS.store] !== store) return;
+    const intent = readIntent(namespace);
+    if (intent && !intentStarted(namespace, intent)) {
+      const waited = Date.now() - new Date(intent.requestedAt).getTime();
+      if (waited < this.deps.recoveryGraceMs) return this.later(store, this.deps.recoveryGraceMs - waited + 100);
+      await operations.carryOut(namespace);
+      logger.info({ store, job: intent.job, operation: intent.operation }, 'carried out an operation left unstarted');
       return;
     }
-    if (record?.job !== jobName) this.onFinished(store, job, await this.saveRecord(store, job));
+    const jobs = cache.jobs.list().filter((job) => belongsTo(job, namespace));
+    if (intent && jobs.some((job) => job.metadata!.name !== intent.job && !isFinished(job) && !job.metadata?.deletionTimestamp)) {
+      await operations.stopOthers(namespace, intent.job);
+    }
+    const job = intent ? jobs.find((candidate) => candidate.metadata!.name === intent.job) : latestJob(jobs, namespace);
+    if (!job || !isFinished(job)) return;
+    const jobName = job.metadata!.name!;
+    if (job.metadata?.labels?.[LABELS.operation] === 'uninstall' && jobCondition(job, 'Complete')) {
+      if (await this.removeStore(namespace)) this.deps.onFinished?.(store, job, 'The store was uninstalled and its namespace removed.');
+      return;
+    }
+    const record = readRecord(cache.records.get(operationRecordName(store), PLATFORM_NAMESPACE));
+    if (record?.job !== jobName) this.deps.onFinished?.(store, job, await this.saveRecord(store, job));
   }
 
   /** Saves the finished Job's message and log; returns the message. */
   private async saveRecord(store: string, job: k8s.V1Job): Promise<string> {
+    const { kube, cache, logger } = this.deps;
     const jobName = job.metadata!.name!;
-    const pod = newestPod(this.cache.pods.list(), jobName);
+    const pod = newestPod(cache.pods.list(), jobName);
     let log = '';
     let message = '';
     if (pod) {
       const status = pod.status?.containerStatuses?.[0];
       message = (status?.state?.terminated?.message ?? status?.lastState?.terminated?.message ?? '').trim();
-      log = await this.kube.core.readNamespacedPodLog({ namespace: PLATFORM_NAMESPACE, name: pod.metadata!.name!, limitBytes: MAX_SAVED_LOG_BYTES })
+      log = await kube.core.readNamespacedPodLog({ namespace: PLATFORM_NAMESPACE, name: pod.metadata!.name!, limitBytes: MAX_SAVED_LOG_BYTES })
         .catch(() => '');
     }
     if (!message) message = job.status?.conditions?.find((c) => c.status === 'True')?.message ?? '';
@@ -92,25 +148,63 @@ export class Reconciler {
       metadata: { name: operationRecordName(store), namespace: PLATFORM_NAMESPACE, labels: { [LABELS.managedBy]: MANAGED_BY, [LABELS.store]: store } },
       data: { job: jobName, message, log },
     };
-    const created = await createIfAbsent(() => this.kube.core.createNamespacedConfigMap({ namespace: PLATFORM_NAMESPACE, body }));
+    const created = await createIfAbsent(() => kube.core.createNamespacedConfigMap({ namespace: PLATFORM_NAMESPACE, body }));
     if (created === 'existed') {
-      await this.kube.core.replaceNamespacedConfigMap({ namespace: PLATFORM_NAMESPACE, name: operationRecordName(store), body });
+      await kube.core.replaceNamespacedConfigMap({ namespace: PLATFORM_NAMESPACE, name: operationRecordName(store), body });
     }
-    this.logger.info({ store, job: jobName }, 'saved operation record');
+    logger.info({ store, job: jobName }, 'saved operation record');
     return message;
   }
 
-  /** Removes what is left of an uninstalled store; true when this call removed something. */
-  private async removeStore(store: string): Promise<boolean> {
-    const { core } = this.kube;
-    const removed = await Promise.all([
-      deleteIfPresent(() => core.deleteNamespace({ name: storeNamespace(store) })),
-      deleteIfPresent(() => core.deleteNamespacedServiceAccount({ namespace: PLATFORM_NAMESPACE, name: provisionerServiceAccount(store) })),
-      deleteIfPresent(() => core.deleteNamespacedConfigMap({ namespace: PLATFORM_NAMESPACE, name: operationRecordName(store) })),
-    ]);
-    await this.releaseSlots(store);
-    if (!removed.some(Boolean)) return false;
-    this.logger.info({ store }, 'store removed after uninstall');
-    return true;
+  /**
+   * Removes what is left of an uninstalled store, the namespace last: while it exists no
+   * later store of the name can, so everything removed before it is this store's own.
+   * True when this call removed the namespace.
+   */
+  private async removeStore(namespace: k8s.V1Namespace): Promise<boolean> {
+    const { kube, operations, logger } = this.deps;
+    const store = namespace.metadata!.labels![LABELS.store]!;
+    const uid = namespace.metadata!.uid!;
+    await operations.slots.releaseHeldBy(namespace);
+    await this.removeServiceAccountOf(store, uid);
+    await deleteIfPresent(() => kube.core.deleteNamespacedConfigMap({ namespace: PLATFORM_NAMESPACE, name: operationRecordName(store) }));
+    const removed = await deleteIfSame(uid, (body) => kube.core.deleteNamespace({ name: storeNamespace(store), body }));
+    if (removed) logger.info({ store }, 'store removed after uninstall');
+    return removed;
+  }
+
+  /** Deletes the store's provisioner ServiceAccount if it is this store's (by the UID it is labelled with). */
+  private async removeServiceAccountOf(store: string, storeUid: string | undefined): Promise<boolean> {
+    const { core } = this.deps.kube;
+    const account = await core.readNamespacedServiceAccount({ namespace: PLATFORM_NAMESPACE, name: provisionerServiceAccount(store) }).catch(() => undefined);
+    const owner = account?.metadata?.labels?.[LABELS.storeUid];
+    if (!account || (owner && storeUid && owner !== storeUid)) return false;
+    return deleteIfSame(account.metadata!.uid, (body) => core.deleteNamespacedServiceAccount({ namespace: PLATFORM_NAMESPACE, name: account.metadata!.name!, body }));
+  }
+
+  /** Frees slots, provisioner ServiceAccounts and records that no live store holds. */
+  async sweep(): Promise<void> {
+    const { kube, cache, operations, logger } = this.deps;
+    const freedSlots = await operations.slots.reclaimStale();
+    const liveUid = (store: string) => {
+      const namespace = cache.namespaces.get(storeNamespace(store));
+      return namespace && !namespace.metadata?.deletionTimestamp ? namespace.metadata?.uid : undefined;
+    };
+    const accounts = await kube.core.listNamespacedServiceAccount({ namespace: PLATFORM_NAMESPACE, labelSelector: `${LABELS.managedBy}=${MANAGED_BY},${LABELS.store}` });
+    let freedAccounts = 0;
+    for (const account of accounts.items) {
+      const store = account.metadata!.labels![LABELS.store]!;
+      const owner = account.metadata?.labels?.[LABELS.storeUid];
+      const live = liveUid(store);
+      if (ageMs(account) < SWEEP_MIN_AGE_MS || (live && (!owner || owner === live))) continue;
+      if (await deleteIfSame(account.metadata!.uid, (body) => kube.core.deleteNamespacedServiceAccount({ namespace: PLATFORM_NAMESPACE, name: account.metadata!.name!, body }))) freedAccounts += 1;
+    }
+    let freedRecords = 0;
+    for (const record of cache.records.list()) {
+      const store = record.metadata?.labels?.[LABELS.store];
+      if (!store || liveUid(store) || ageMs(record) < SWEEP_MIN_AGE_MS) continue;
+      if (await deleteIfSame(record.metadata!.uid, (body) => kube.core.deleteNamespacedConfigMap({ namespace: PLATFORM_NAMESPACE, name: record.metadata!.name!, body }))) freedRecords += 1;
+    }
+    if (freedSlots + freedAccounts + freedRecords > 0) logger.info({ freedSlots, freedAccounts, freedRecords }, 'swept what no live store holds');
   }
 }

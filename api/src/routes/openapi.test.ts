@@ -8,7 +8,8 @@ describe('the OpenAPI document', () => {
     expect(document.openapi).toBe('3.1.0');
     expect(Object.keys(document.paths).sort()).toEqual([
       '/api/v1/plans', '/api/v1/stores', '/api/v1/stores/{name}', '/api/v1/stores/{name}/admin-credentials',
-      '/api/v1/stores/{name}/events', '/api/v1/stores/{name}/logs', '/api/v1/stores/{name}/rollback',
+      '/api/v1/stores/{name}/events', '/api/v1/stores/{name}/logs', '/api/v1/stores/{name}/revisions', '/api/v1/stores/{name}/rollback',
+      '/stores', '/stores/{name}',
     ]);
   });
 

@@ -52,7 +52,7 @@ export function buildOpenApiDocument() {
           requestBody: { required: true, ...json(jsonSchema(changeStoreBody)) },
           responses: { 202: storeAnswer('Accepted: an upgrade Job runs'), ...errors(400, 401, 404, 409, 413, 415) },
         },
-        delete: { operationId: 'deleteStore', responses: { 202: storeAnswer('Accepted: an uninstall Job runs'), ...errors(400, 401, 404) } },
+        delete: { operationId: 'deleteStore', responses: { 202: storeAnswer('Accepted: an uninstall Job runs'), ...errors(400, 401, 404, 409) } },
       },
       '/api/v1/stores/{name}/rollback': {
         parameters: [nameParameter],
@@ -60,7 +60,28 @@ export function buildOpenApiDocument() {
           operationId: 'rollbackStore',
           requestBody: { required: false, ...json(jsonSchema(rollbackBody)) },
           responses: { 202: storeAnswer('Accepted: a rollback Job runs'), ...errors(400, 401, 404, 409, 413, 415) },
+          description: 'Rolls back to a revision of GET .../revisions (0 = the previous one); the store then records that revision\'s settings.',
         },
+      },
+      '/api/v1/stores/{name}/revisions': {
+        parameters: [nameParameter],
+        get: {
+          operationId: 'storeRevisions',
+          description: "The store's Helm release revisions, newest first, read from the cluster.",
+          responses: { 200: { description: 'Revisions: number, status, plan, time', ...json({ type: 'object', properties: { items: { type: 'array', items: { type: 'object' } } } }) }, ...errors(400, 401, 404) },
+        },
+      },
+      '/stores': {
+        post: {
+          operationId: 'createStoreSeed',
+          description: 'Unversioned alias of POST /api/v1/stores for the seed clients: {"name": "store1", "type": "woocommerce"}.',
+          requestBody: { required: true, ...json(jsonSchema(createStoreBody)) },
+          responses: { 200: storeAnswer('The same store already exists'), 202: storeAnswer('Accepted: an install Job runs'), ...errors(400, 401, 409, 413, 415) },
+        },
+      },
+      '/stores/{name}': {
+        parameters: [nameParameter],
+        delete: { operationId: 'deleteStoreSeed', description: 'Unversioned alias of DELETE /api/v1/stores/{name}.', responses: { 202: storeAnswer('Accepted: an uninstall Job runs'), ...errors(400, 401, 404, 409) } },
       },
       '/api/v1/stores/{name}/admin-credentials': {
         parameters: [nameParameter],

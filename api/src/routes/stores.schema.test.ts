@@ -16,6 +16,13 @@ describe('store input', () => {
     expect(createStoreBody.safeParse({ name: 'shop1', host: 'bad_host.example.com' }).success).toBe(false);
   });
 
+  it('takes the seed body {name, type} and names the valid types when type is wrong', () => {
+    expect(createStoreBody.parse({ name: 'store1', type: 'woocommerce' })).toMatchObject({ name: 'store1', type: 'woocommerce', plan: 'small' });
+    const wrong = createStoreBody.safeParse({ name: 'store1', type: 'medusa' });
+    expect(wrong.success).toBe(false);
+    expect(wrong.error?.issues[0]?.message).toBe('Unknown store type; valid types: woocommerce.');
+  });
+
   it('needs something to change', () => {
     expect(changeStoreBody.safeParse({}).success).toBe(false);
     expect(changeStoreBody.parse({ plan: 'large' })).toEqual({ plan: 'large' });

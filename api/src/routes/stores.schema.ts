@@ -17,8 +17,12 @@ const settings = {
   adminEmail: z.email().max(254),
 };
 
+/** The kinds of store the platform makes (the seed's clients send `type`). */
+export const STORE_TYPES = ['woocommerce'] as const;
+
 export const createStoreBody = z.strictObject({
   name: storeName,
+  type: z.enum(STORE_TYPES, { error: `Unknown store type; valid types: ${STORE_TYPES.join(', ')}.` }).optional(),
   plan: settings.plan.default('small'),
   host: settings.host.optional(),
   title: settings.title.optional(),

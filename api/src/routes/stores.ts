@@ -1,4 +1,5 @@
-// /api/v1/stores: create, list, read, change, roll back, delete, and follow a store.
+// /api/v1/stores: create, list, read, change, roll back, delete, and follow a store; and the
+// seed's unversioned /stores aliases for create and delete.
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { StoreCache } from '../kube/cache.ts';
@@ -15,6 +16,7 @@ import type { StoreReader } from '../store/reader.ts';
 import type { StoreSpec } from '../store/spec.ts';
 import { newestPod } from '../store/view.ts';
 import { revealAdminPassword } from '../store/admin-credentials.ts';
+import { listRevisions } from '../store/revisions.ts';
 import { changeStoreBody, type ChangeStoreBody, createStoreBody, type CreateStoreBody, rollbackBody, storeParams } from './stores.schema.ts';
 
 export interface StoreRouteDeps {
@@ -34,7 +36,7 @@ const input = <B>(ctx: Context) => ctx.state.input as Input<B>;
 const principal = (ctx: Context) => ctx.state.principal as Principal;
 const requestId = (ctx: Context) => ctx.state.requestId as string | undefined;
 
-export function storesRouter(deps: StoreRouteDeps): Router {
+export function storesRouter(deps: StoreRouteDeps): { api: Router; seed: Router } {
   const router = new Router({ prefix: '/api/v1/stores' });
   const { reader, operations } = deps;
 
@@ -46,7 +48,7 @@ export function storesRouter(deps: StoreRouteDeps): Router {
     return store;
   }
 
-  router.post('/', validate({ body: createStoreBody }), async (ctx) => {
+  const createStore = async (ctx: Context) => {
     requireScope(principal(ctx), 'create');
     const { body } = input<CreateStoreBody>(ctx);
     const tenant = principal(ctx).tenant;
@@ -61,7 +63,8 @@ export function storesRouter(deps: StoreRouteDeps): Router {
     ctx.status = outcome.kind === 'existing' ? 200 : 202;
     ctx.set('Location', `/api/v1/stores/${body.name}`);
     ctx.body = { store, operation: outcome.job ? { job: outcome.job } : undefined };
-  });
+  };
+  router.post('/', validate({ body: createStoreBody }), createStore);
 
   router.get('/', async (ctx) => {
     const who = principal(ctx);
@@ -78,28 +81,44 @@ export function storesRouter(deps: StoreRouteDeps): Router {
     const { params, body } = input<ChangeStoreBody>(ctx);
     const store = await visibleStore(ctx, params.name);
     requireScope(principal(ctx), 'change');
+    if (!store.spec) throw new HttpError(409, 'store_unreadable', store.state.message);
     const job = await operations.change(params.name, { ...store.spec, ...body }, requestId(ctx));
     ctx.status = 202;
     ctx.body = { store: await reader.get(params.name), operation: { job } };
+  });
+
+  router.get('/:name/revisions', validate({ params: storeParams }), async (ctx) => {
+    const { params } = input(ctx);
+    await visibleStore(ctx, params.name);
+    ctx.body = { items: await listRevisions(deps.kube.core, params.name) };
   });
 
   router.post('/:name/rollback', validate({ params: storeParams, body: rollbackBody }), async (ctx) => {
     const { params, body } = input<{ revision: number }>(ctx);
     await visibleStore(ctx, params.name);
     requireScope(principal(ctx), 'change');
-    const job = await operations.rollback(params.name, body.revision, requestId(ctx));
+    // Helm's "0 = the previous revision", resolved here so the store records what it returns to.
+    const revisions = await listRevisions(deps.kube.core, params.name);
+    const number = body.revision === 0 ? (revisions[0]?.revision ?? 1) - 1 : body.revision;
+    const target = revisions.find((revision) => revision.revision === number);
+    if (!target?.spec) {
+      const known = revisions.map((revision) => revision.revision).join(', ') || 'none yet';
+      throw new HttpError(409, 'no_such_revision', `Store "${params.name}" has no revision ${number} to roll back to; its revisions: ${known}.`);
+    }
+    const job = await operations.rollback(params.name, number, target.spec, requestId(ctx));
     ctx.status = 202;
-    ctx.body = { store: await reader.get(params.name), operation: { job } };
+    ctx.body = { store: await reader.get(params.name), operation: { job }, revision: number };
   });
 
-  router.delete('/:name', validate({ params: storeParams }), async (ctx) => {
+  const deleteStore = async (ctx: Context) => {
     const { params } = input(ctx);
     await visibleStore(ctx, params.name);
     requireScope(principal(ctx), 'delete');
     const job = await operations.delete(params.name, requestId(ctx));
     ctx.status = 202;
     ctx.body = { store: await reader.get(params.name), operation: { job } };
-  });
+  };
+  router.delete('/:name', validate({ params: storeParams }), deleteStore);
 
   router.post('/:name/admin-credentials', validate({ params: storeParams }), async (ctx) => {
     const { params } = input(ctx);
@@ -125,11 +144,16 @@ export function storesRouter(deps: StoreRouteDeps): Router {
 
   router.get('/:name/events', validate({ params: storeParams }), async (ctx) => {
     const { params } = input(ctx);
-    await visibleStore(ctx, params.name);
+    const store = await visibleStore(ctx, params.name);
     const resume = parseLastEventId(ctx.get('Last-Event-ID') || (ctx.query.lastEventId as string | undefined));
     const channel = openSse(ctx, deps.heartbeatMs);
-    streamStoreEvents(params.name, deps, channel, resume);
+    const who = principal(ctx);
+    streamStoreEvents({ name: params.name, uid: store.uid, mayView: (view) => canSee(who, view.tenant) }, deps, channel, resume);
   });
 
-  return router;
+  // The seed's clients: `POST /stores {"name","type"}` and `DELETE /stores/:name`.
+  const seed = new Router({ prefix: '/stores' });
+  seed.post('/', validate({ body: createStoreBody }), createStore);
+  seed.delete('/:name', validate({ params: storeParams }), deleteStore);
+  return { api: router, seed };
 }

@@ -1,12 +1,14 @@
 // The event feed of one store: `status` whenever its derived state changes, and `log` for
 // every provisioner line of its latest operation, id "<job>:<line>" so a client resuming with
 // Last-Event-ID gets each line once. Logs come from the live pod (followed) or, when the pod
-// is gone, from the saved operation record.
+// is gone, from the saved operation record. A stream belongs to one store incarnation: it ends
+// (with a final `Deleted` status) when that store is gone or replaced by a later one of the
+// same name, and when the caller may no longer see it.
 import type { StoreCache } from '../kube/cache.ts';
 import type { PodLogFanout } from '../kube/pod-log-fanout.ts';
-import { PLATFORM_NAMESPACE } from './names.ts';
+import { PLATFORM_NAMESPACE, storeNamespace } from './names.ts';
 import type { StoreReader } from './reader.ts';
-import { latestJob, newestPod } from './view.ts';
+import { latestJob, newestPod, type StoreView } from './view.ts';
 
 export interface ResumePoint {
   job: string;
@@ -20,10 +22,20 @@ export function parseLastEventId(value: string | undefined): ResumePoint | undef
 
 export interface FeedSink {
   send(event: string, data: unknown, id?: string): void;
+  end(): void;
   closed: AbortSignal;
 }
 
-export function streamStoreEvents(name: string, deps: { cache: StoreCache; reader: StoreReader; logs: PodLogFanout }, sink: FeedSink, resume?: ResumePoint) {
+export interface FeedTarget {
+  name: string;
+  /** The store incarnation the stream was opened on. */
+  uid: string;
+  /** Asked again on every change: may the caller still see this store? */
+  mayView: (store: StoreView) => boolean;
+}
+
+export function streamStoreEvents(target: FeedTarget, deps: { cache: StoreCache; reader: StoreReader; logs: PodLogFanout }, sink: FeedSink, resume?: ResumePoint) {
+  const { name, uid } = target;
   const { cache, reader, logs } = deps;
   let lastStatus = '';
   let followedJob: string | undefined;
@@ -56,13 +68,18 @@ export function streamStoreEvents(name: string, deps: { cache: StoreCache; reade
   const update = async () => {
     if (sink.closed.aborted) return;
     const view = await reader.get(name).catch(() => undefined);
-    const status = view ? view.state : { phase: 'Deleted', reason: 'Gone', message: 'The store no longer exists.', since: new Date().toISOString() };
-    const serialized = JSON.stringify(status);
+    if (!view || view.uid !== uid) {
+      sink.send('status', { name, phase: 'Deleted', reason: 'Gone', message: 'The store no longer exists.', since: new Date().toISOString() });
+      return sink.end();
+    }
+    if (!target.mayView(view)) return sink.end();
+    const serialized = JSON.stringify(view.state);
     if (serialized !== lastStatus) {
       lastStatus = serialized;
-      sink.send('status', { name, ...status });
+      sink.send('status', { name, ...view.state });
     }
-    const job = latestJob(cache.jobs.list(), name)?.metadata?.name;
+    const namespace = cache.namespaces.get(storeNamespace(name));
+    const job = namespace && latestJob(cache.jobs.list(), namespace)?.metadata?.name;
     if (job && job !== followedJob) {
       stopFollowing?.();
       stopFollowing = undefined;

@@ -8,6 +8,11 @@ export const LABELS = {
   tenant: 'storefleet.io/tenant',
   operation: 'storefleet.io/operation',
   seq: 'storefleet.io/seq',
+  /**
+   * The UID of the store namespace an object belongs to: a store name can be used again
+   * after a delete, and objects of an earlier store of that name never count for the new one.
+   */
+  storeUid: 'storefleet.io/store-uid',
 } as const;
 
 export const ANNOTATIONS = {
@@ -15,6 +20,12 @@ export const ANNOTATIONS = {
   specHash: 'storefleet.io/spec-hash',
   lastSeq: 'storefleet.io/last-seq',
   deleting: 'storefleet.io/deleting',
+  /** The operation the store should be running now (JSON, see store/intent.ts). */
+  operation: 'storefleet.io/operation',
+  /** The Job name of that operation once its Job exists. */
+  operationStarted: 'storefleet.io/operation-started',
+  /** The slot Leases the store holds (JSON [{name, uid}], see provisioning/slots.ts). */
+  slots: 'storefleet.io/slots',
   /** The API request that started an operation Job: follow it from the audit log to kubectl. */
   requestId: 'storefleet.io/request-id',
 } as const;

@@ -1,8 +1,10 @@
 // A store's state, derived from cluster objects only (the API keeps none of its own).
 import type { V1Job, V1Namespace, V1Pod } from '@kubernetes/client-node';
+import type { OperationIntent } from './intent.ts';
 import { ANNOTATIONS, LABELS, type Operation } from './names.ts';
 
-export type Phase = 'Provisioning' | 'Ready' | 'Failed' | 'Deleting';
+/** Unknown: the store's namespace does not hold what the platform wrote there (never a 500). */
+export type Phase = 'Provisioning' | 'Ready' | 'Failed' | 'Deleting' | 'Unknown';
 
 export interface StoreState {
   phase: Phase;
@@ -21,6 +23,8 @@ export interface StoreObjects {
   pod?: V1Pod;
   /** What the API saved of a finished operation whose pod may be gone. */
   savedMessage?: string;
+  /** An operation asked for whose Job does not exist yet. */
+  pendingIntent?: OperationIntent;
 }
 
 const iso = (date: Date | string | undefined) => (date ? new Date(date).toISOString() : new Date(0).toISOString());
@@ -50,7 +54,7 @@ function waitingReason(pod: V1Pod | undefined): string | undefined {
   return undefined;
 }
 
-export function deriveState({ namespace, job, pod, savedMessage }: StoreObjects): StoreState {
+export function deriveState({ namespace, job, pod, savedMessage, pendingIntent }: StoreObjects): StoreState {
   const operation = job && {
     job: job.metadata!.name!,
     type: job.metadata!.labels![LABELS.operation] as Operation,
@@ -60,6 +64,17 @@ export function deriveState({ namespace, job, pod, savedMessage }: StoreObjects)
 
   if (namespace.metadata?.deletionTimestamp) {
     return withOperation({ phase: 'Deleting', reason: 'NamespaceTerminating', message: 'The store namespace is being deleted.', since: iso(namespace.metadata.deletionTimestamp) });
+  }
+  if (pendingIntent) {
+    const pending = { job: pendingIntent.job, type: pendingIntent.operation, seq: pendingIntent.seq };
+    const deleting = pendingIntent.operation === 'uninstall';
+    return {
+      phase: deleting ? 'Deleting' : 'Provisioning',
+      reason: 'Pending',
+      message: `Waiting for the ${pendingIntent.operation} Job to be created.`,
+      since: iso(pendingIntent.requestedAt),
+      operation: pending,
+    };
   }
   if (!job || !operation) {
     return { phase: 'Provisioning', reason: 'Pending', message: 'Waiting for the provisioning Job to be created.', since: iso(namespace.metadata?.creationTimestamp) };

@@ -1,13 +1,17 @@
 // What the API returns for a store, built from cluster objects (pure).
 import type { V1ConfigMap, V1Job, V1Namespace, V1Pod } from '@kubernetes/client-node';
-import { ANNOTATIONS, LABELS } from './names.ts';
+import { belongsTo, intentStarted, readIntent, readSpec } from './intent.ts';
+import { LABELS } from './names.ts';
 import type { StoreSpec } from './spec.ts';
 import { deriveState, type StoreState } from './state.ts';
 
 export interface StoreView {
   name: string;
+  /** This store's identity: a store created again under the same name gets a new one. */
+  uid: string;
   tenant: string;
-  spec: StoreSpec;
+  /** Missing only when the store's namespace no longer holds a readable spec (phase Unknown). */
+  spec?: StoreSpec;
   url: string;
   createdAt: string;
   state: StoreState;
@@ -15,9 +19,10 @@ export interface StoreView {
 
 export const seqOf = (job: V1Job) => Number(job.metadata?.labels?.[LABELS.seq] ?? 0);
 
-export function latestJob(jobs: readonly V1Job[], store: string): V1Job | undefined {
+/** The newest operation Job of this store namespace; Jobs of an earlier store of the same name never count. */
+export function latestJob(jobs: readonly V1Job[], namespace: V1Namespace): V1Job | undefined {
   return jobs
-    .filter((job) => job.metadata?.labels?.[LABELS.store] === store)
+    .filter((job) => belongsTo(job, namespace))
     .reduce<V1Job | undefined>((latest, job) => (!latest || seqOf(job) > seqOf(latest) ? job : latest), undefined);
 }
 
@@ -40,17 +45,24 @@ export function readRecord(configMap: V1ConfigMap | undefined): OperationRecord 
 }
 
 export function toStoreView(namespace: V1Namespace, jobs: readonly V1Job[], pods: readonly V1Pod[], record?: OperationRecord): StoreView {
-  const name = namespace.metadata!.labels![LABELS.store]!;
-  const spec = JSON.parse(namespace.metadata!.annotations![ANNOTATIONS.spec]!) as StoreSpec;
-  const job = latestJob(jobs, name);
+  const labels = namespace.metadata?.labels ?? {};
+  const name = labels[LABELS.store] ?? namespace.metadata?.name?.replace(/^store-/, '') ?? '';
+  const spec = readSpec(namespace);
+  const intent = readIntent(namespace);
+  const job = latestJob(jobs, namespace);
   const pod = job && newestPod(pods, job.metadata!.name!);
   const savedMessage = record && job && record.job === job.metadata!.name ? record.message : undefined;
+  const problem = !spec ? 'its settings annotation is missing or not valid JSON' : !labels[LABELS.tenant] ? 'its tenant label is missing' : undefined;
+  const state = problem
+    ? { phase: 'Unknown' as const, reason: 'InvalidStoreData', message: `The store's namespace cannot be read: ${problem}. Ask the platform operator to repair or delete it.`, since: new Date(namespace.metadata?.creationTimestamp ?? 0).toISOString() }
+    : deriveState({ namespace, job, pod, savedMessage, pendingIntent: intent && !intentStarted(namespace, intent) ? intent : undefined });
   return {
     name,
-    tenant: namespace.metadata!.labels![LABELS.tenant]!,
-    spec,
-    url: `http://${spec.host}/`,
-    createdAt: new Date(namespace.metadata!.creationTimestamp!).toISOString(),
-    state: deriveState({ namespace, job, pod, savedMessage }),
+    uid: namespace.metadata?.uid ?? '',
+    tenant: labels[LABELS.tenant] ?? '',
+    ...(spec ? { spec } : {}),
+    url: spec ? `http://${spec.host}/` : '',
+    createdAt: new Date(namespace.metadata?.creationTimestamp ?? 0).toISOString(),
+    state,
   };
 }

@@ -19,7 +19,7 @@ export interface AdminCredentials {
 /** A `status` event on a store's stream; `Deleted` once the store is gone. */
 export interface StatusEvent {
   name: string;
-  phase: 'Provisioning' | 'Ready' | 'Failed' | 'Deleting' | 'Deleted';
+  phase: 'Provisioning' | 'Ready' | 'Failed' | 'Deleting' | 'Unknown' | 'Deleted';
   reason: string;
   message: string;
   since: string;

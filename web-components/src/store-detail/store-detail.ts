@@ -76,7 +76,7 @@ export class StoreDetail extends LitElement {
     if (!store) return html`<p class="note" role="status">Loading store…</p>`;
     const { phase } = store.state;
     const working = phase === 'Provisioning' || phase === 'Deleting' || this.busy !== '';
-    const plan = this._plan || store.spec.plan;
+    const plan = this._plan || store.spec?.plan || '';
     return html`<section part="base" aria-labelledby="detail-heading">
       <button type="button" @click=${() => this.emit('store-back')}>← All stores</button>
       <header>
@@ -92,7 +92,7 @@ export class StoreDetail extends LitElement {
       <dl>
         <dt>Shop</dt><dd><a href=${store.url} target="_blank" rel="noopener">${store.url}</a></dd>
         <dt>Admin</dt><dd><a href=${`${store.url}wp-admin/`} target="_blank" rel="noopener">wp-admin</a></dd>
-        <dt>Plan</dt><dd>${store.spec.plan}</dd>
+        <dt>Plan</dt><dd>${store.spec?.plan ?? 'unknown'}</dd>
         <dt>Owner</dt><dd>${store.tenant}</dd>
         <dt>Created</dt><dd><time datetime=${store.createdAt}>${ago(store.createdAt)}</time></dd>
       </dl>
@@ -105,7 +105,7 @@ export class StoreDetail extends LitElement {
             <select id="plan" @change=${(e: Event) => (this._plan = (e.target as HTMLSelectElement).value)}>
               ${this.plans.map((p) => html`<option .value=${p.name} ?selected=${p.name === plan}>${p.name}</option>`)}
             </select>
-            <button type="submit" ?disabled=${working || plan === store.spec.plan}>Upgrade</button>
+            <button type="submit" ?disabled=${working || !store.spec || plan === store.spec.plan}>Upgrade</button>
           </div>
         </form>
         <form class="panel" aria-labelledby="rollback-heading" @submit=${(e: Event) => { e.preventDefault(); this.emit('store-rollback-request', { revision: this._revision }); }}>

@@ -43,7 +43,7 @@ export class StoreList extends LitElement {
   private get visible(): StoreView[] {
     const query = this._query.trim().toLowerCase();
     if (!query) return this.stores;
-    return this.stores.filter((s) => [s.name, s.tenant, s.spec.host, s.state.phase].some((v) => v.toLowerCase().includes(query)));
+    return this.stores.filter((s) => [s.name, s.tenant, s.spec?.host ?? '', s.state.phase].some((v) => v.toLowerCase().includes(query)));
   }
 
   private select(name: string) {
@@ -75,7 +75,7 @@ export class StoreList extends LitElement {
       <tbody>${rows.map((store) => html`<tr aria-current=${store.name === this.selected ? 'true' : nothing}>
         <td><button class="name" @click=${() => this.select(store.name)}>${store.name}</button></td>
         <td><span class="badge ${store.state.phase}">${store.state.phase}</span></td>
-        <td><a href=${store.url} target="_blank" rel="noopener">${store.spec.host}</a></td>
+        <td>${store.spec ? html`<a href=${store.url} target="_blank" rel="noopener">${store.spec.host}</a>` : '—'}</td>
         <td><time datetime=${store.createdAt}>${age(store.createdAt)}</time></td>
         <td>${store.tenant}</td>
       </tr>`)}</tbody>
