@@ -36,6 +36,8 @@ const schema = z.object({
   STOREFLEET_MAX_STORES: z.coerce.number().int().min(0).max(100_000).default(1000),
   /** How long the reconciler leaves an operation whose Job is not made yet to the request that asked for it. */
   STOREFLEET_RECOVERY_GRACE_SECONDS: z.coerce.number().min(1).max(3600).default(30),
+  /** Slots, provisioner ServiceAccounts and records no live store holds are freed once this old. */
+  STOREFLEET_SWEEP_MIN_AGE_SECONDS: z.coerce.number().min(1).max(86_400).default(60),
   /** Test only: the crash tests' fault hook, "<write step>" after which the process SIGKILLs itself. */
   STOREFLEET_TEST_CRASH_AFTER: z.enum(['slots', 'namespace', 'quota', 'limits', 'network-policy', 'default-service-account', 'secret', 'role-binding', 'service-account', 'job', 'started']).optional(),
 });
@@ -65,6 +67,7 @@ export function loadConfig(env: Record<string, string | undefined>) {
       tenantStoreLimits: z.record(z.string(), z.number().int().min(0)).parse(JSON.parse(raw.STOREFLEET_TENANT_STORE_LIMITS)),
       maxStores: raw.STOREFLEET_MAX_STORES,
       afterWrite: crashAfter(raw.STOREFLEET_TEST_CRASH_AFTER),
+      sweepMinAgeMs: raw.STOREFLEET_SWEEP_MIN_AGE_SECONDS * 1000,
     },
     recoveryGraceMs: raw.STOREFLEET_RECOVERY_GRACE_SECONDS * 1000,
   };

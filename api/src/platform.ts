@@ -37,7 +37,7 @@ export async function startPlatform(kubeConfig: k8s.KubeConfig, config: Config, 
     storesByPhase: () => countBy(reader.list(), (store) => store.state.phase),
   });
   const stopReconciler = new Reconciler({
-    kube, cache, operations, logger, recoveryGraceMs: config.recoveryGraceMs,
+    kube, cache, operations, logger, recoveryGraceMs: config.recoveryGraceMs, sweepMinAgeMs: config.operations.sweepMinAgeMs,
     onFinished: observeFinishedOperations(metrics, events, logger),
   }).start();
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;

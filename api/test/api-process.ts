@@ -101,6 +101,7 @@ export function client(api: { url: string }, token?: string) {
     return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
   };
   return {
+    call,
     create: (body: unknown) => call('POST', '/api/v1/stores', body),
     list: () => call('GET', '/api/v1/stores'),
     get: (name: string) => call('GET', `/api/v1/stores/${name}`),

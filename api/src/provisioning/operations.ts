@@ -32,6 +32,8 @@ export interface OperationsSettings extends ProvisionerSettings {
   tenantStoreLimits: Record<string, number>;
   /** Most stores on the whole platform. */
   maxStores: number;
+  /** Slots no live store holds are freed once this old (a younger one may be a create in flight). */
+  sweepMinAgeMs: number;
   /** Test only: called after each write of a create (the crash tests SIGKILL the process there). */
   afterWrite?: (step: WriteStep) => void;
 }
@@ -49,7 +51,7 @@ export class StoreOperations {
   constructor(kube: KubeClients, settings: OperationsSettings, events?: OperationEvents) {
     this.kube = kube;
     this.settings = settings;
-    this.slots = new StoreSlots(kube);
+    this.slots = new StoreSlots(kube, settings.sweepMinAgeMs);
     this.events = events;
   }
 
@@ -160,6 +162,9 @@ export class StoreOperations {
       if (namespace.metadata?.deletionTimestamp || (!request.deleting && namespace.metadata?.annotations?.[ANNOTATIONS.deleting])) {
         throw new StoreConflict(`The store "${name}" is being deleted.`);
       }
+      if (!request.spec && !readSpec(namespace)) {
+        throw new StoreConflict(`The store "${name}" cannot be read (its settings are missing); ask the platform operator to repair or delete its namespace.`);
+      }
       const current = readIntent(namespace);
       const running = current ? await this.isRunning(namespace, current) : false;
       if (check(namespace, running) === 'keep') return current!.job;
@@ -202,7 +207,7 @@ export class StoreOperations {
   async carryOut(namespace: k8s.V1Namespace): Promise<string> {
     const intent = readIntent(namespace);
     const spec = readSpec(namespace);
-    if (!intent || !spec) throw new Error(`store namespace ${namespace.metadata?.name} has no readable intent or spec`);
+    if (!intent || !spec) throw new StoreConflict(`The store's namespace ${namespace.metadata?.name} cannot be read (no valid operation or settings); ask the platform operator to repair or delete it.`);
     const name = namespace.metadata!.labels![LABELS.store]!;
     const storeUid = namespace.metadata!.uid!;
     // An uninstall needs only the provisioner's identity, and stops whatever ran before it.

@@ -19,8 +19,6 @@ import { latestJob, newestPod, readRecord } from '../store/view.ts';
 import type { StoreOperations } from './operations.ts';
 
 export const MAX_SAVED_LOG_BYTES = 64 * 1024;
-/** Objects younger than this are never swept: their store may be being created right now. */
-const SWEEP_MIN_AGE_MS = 60_000;
 const SWEEP_EVERY_MS = 60_000;
 const RETRY_AFTER_ERROR_MS = 3_000;
 
@@ -42,6 +40,8 @@ export interface ReconcilerDeps {
   logger: Logger;
   /** How long an unstarted operation is left to the request that asked for it. */
   recoveryGraceMs: number;
+  /** Objects younger than this are never swept: their store may be being created right now. */
+  sweepMinAgeMs: number;
   onFinished?: OperationFinished;
 }
 
@@ -64,7 +64,7 @@ export class Reconciler {
     for (const store of stores) if (store) this.schedule(store);
     const unsubscribe = cache.subscribe((store) => this.schedule(store));
     const sweep = () => void this.sweep().catch((error: unknown) => this.deps.logger.error({ err: error }, 'sweep failed'));
-    const sweeper = setInterval(sweep, SWEEP_EVERY_MS);
+    const sweeper = setInterval(sweep, Math.min(SWEEP_EVERY_MS, this.deps.sweepMinAgeMs));
     sweeper.unref();
     sweep();
     return () => {
@@ -196,13 +196,13 @@ export class Reconciler {
       const store = account.metadata!.labels![LABELS.store]!;
       const owner = account.metadata?.labels?.[LABELS.storeUid];
       const live = liveUid(store);
-      if (ageMs(account) < SWEEP_MIN_AGE_MS || (live && (!owner || owner === live))) continue;
+      if (ageMs(account) < this.deps.sweepMinAgeMs || (live && (!owner || owner === live))) continue;
       if (await deleteIfSame(account.metadata!.uid, (body) => kube.core.deleteNamespacedServiceAccount({ namespace: PLATFORM_NAMESPACE, name: account.metadata!.name!, body }))) freedAccounts += 1;
     }
     let freedRecords = 0;
     for (const record of cache.records.list()) {
       const store = record.metadata?.labels?.[LABELS.store];
-      if (!store || liveUid(store) || ageMs(record) < SWEEP_MIN_AGE_MS) continue;
+      if (!store || liveUid(store) || ageMs(record) < this.deps.sweepMinAgeMs) continue;
       if (await deleteIfSame(record.metadata!.uid, (body) => kube.core.deleteNamespacedConfigMap({ namespace: PLATFORM_NAMESPACE, name: record.metadata!.name!, body }))) freedRecords += 1;
     }
     if (freedSlots + freedAccounts + freedRecords > 0) logger.info({ freedSlots, freedAccounts, freedRecords }, 'swept what no live store holds');

@@ -7,8 +7,6 @@ import { deleteIfSame, statusCode } from '../kube/clients.ts';
 import { ANNOTATIONS, LABELS, MANAGED_BY, PLATFORM_NAMESPACE, storeNamespace } from '../store/names.ts';
 
 export const SLOT_SCOPE_LABEL = 'storefleet.io/slot-scope';
-/** A slot younger than this is never reclaimed: its store may be being created right now. */
-const RECLAIM_AFTER_MS = 60_000;
 
 export class LimitReached extends Error {
   readonly limit: number;
@@ -66,9 +64,12 @@ export interface SlotClients {
 
 export class StoreSlots {
   private readonly clients: SlotClients;
+  /** A slot younger than this is never reclaimed: its store may be being created right now. */
+  private readonly reclaimAfterMs: number;
 
-  constructor(clients: SlotClients) {
+  constructor(clients: SlotClients, reclaimAfterMs: number) {
     this.clients = clients;
+    this.reclaimAfterMs = reclaimAfterMs;
   }
 
   /**
@@ -133,7 +134,7 @@ export class StoreSlots {
     let reclaimed = 0;
     for (const lease of leases.items) {
       const age = Date.now() - new Date(lease.metadata!.creationTimestamp!).getTime();
-      if (age < RECLAIM_AFTER_MS || slotIsHeld(lease, await this.storeNamespace(lease.metadata!.labels![LABELS.store]!))) continue;
+      if (age < this.reclaimAfterMs || slotIsHeld(lease, await this.storeNamespace(lease.metadata!.labels![LABELS.store]!))) continue;
       if (await this.releaseSlot({ name: lease.metadata!.name!, uid: lease.metadata!.uid! })) reclaimed += 1;
     }
     return reclaimed;
