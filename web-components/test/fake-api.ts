@@ -45,6 +45,7 @@ export class FakeApi {
     const one = /^\/stores\/([^/]+)$/.exec(path);
     if (request.method === 'GET' && path === '/stores') return json(200, { items: this.stores });
     if (request.method === 'GET' && path === '/plans') return json(200, { items: PLANS });
+    if (request.method === 'GET' && /^\/stores\/[^/]+\/revisions$/.test(path)) return json(200, { items: [] });
     if (request.method === 'POST' && path === '/stores') {
       const { name, plan } = body as { name: string; plan: NonNullable<StoreView['spec']>['plan'] };
       if (this.stores.some((s) => s.name === name)) return json(409, { error: { code: 'conflict', message: `A store named "${name}" already exists.` } });

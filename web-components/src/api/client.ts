@@ -1,5 +1,5 @@
 // A small typed client for the storefleet REST API, used by <store-manager>.
-import type { AdminCredentials, PlanSummary, StoreView } from './types.ts';
+import type { AdminCredentials, PlanSummary, Revision, StoreView } from './types.ts';
 
 /** An error answer from the API: `{ error: { code, message } }` with its HTTP status. */
 export class ApiError extends Error {
@@ -67,6 +67,11 @@ export class StoreApi {
 
   change(name: string, changes: { plan?: string }): Promise<Accepted> {
     return this.call('PATCH', `/stores/${encodeURIComponent(name)}`, changes);
+  }
+
+  /** The store's Helm release revisions, newest first. */
+  async revisions(name: string): Promise<Revision[]> {
+    return (await this.call<{ items: Revision[] }>('GET', `/stores/${encodeURIComponent(name)}/revisions`)).items;
   }
 
   rollback(name: string, revision: number): Promise<Accepted> {

@@ -2,6 +2,7 @@
 // the two cannot drift apart).
 export type { StoreView } from '../../../api/src/store/view.ts';
 export type { Phase, StoreState } from '../../../api/src/store/state.ts';
+export type { Revision } from '../../../api/src/store/revisions.ts';
 
 export interface PlanSummary {
   name: string;

@@ -54,12 +54,23 @@ describe('<store-detail>', () => {
     expect(changes).toEqual([{ name: 'shop-s', plan: 'large' }]);
   });
 
-  it('rolls back to a chosen revision', async () => {
+  it('rolls back to a revision picked from the release history', async () => {
     const detail = await mountDetail(storeView('shop-t'));
+    expect(detail.shadowRoot!.textContent).toContain('No earlier revision yet.');
+    const at = new Date(Date.now() - 120_000).toISOString();
+    detail.revisions = [
+      { revision: 3, status: 'deployed', plan: 'large', updatedAt: at },
+      { revision: 2, status: 'superseded', plan: 'medium', updatedAt: at },
+      { revision: 1, status: 'superseded', plan: 'small', updatedAt: at },
+    ];
+    await detail.updateComplete;
     const rollbacks = collect(detail, 'store-rollback-request');
-    await userEvent.fill(page.getByLabelText('Revision (0 = previous)'), '2');
+    const options = [...detail.shadowRoot!.querySelectorAll('#revision option')].map((o) => o.textContent);
+    expect(options).toEqual(['#2 — medium, superseded, 2 min ago', '#1 — small, superseded, 2 min ago']);
+    await userEvent.selectOptions(page.getByLabelText('Revision'), '1');
     await userEvent.click(page.getByRole('button', { name: 'Roll back' }));
-    expect(rollbacks).toEqual([{ name: 'shop-t', revision: 2 }]);
+    expect(rollbacks).toEqual([{ name: 'shop-t', revision: 1 }]);
+    await expectNoAxeViolations(detail);
   });
 
   it('opens the typed-name delete dialog and passes its confirmation on', async () => {
@@ -72,9 +83,10 @@ describe('<store-detail>', () => {
   });
 
   it('disables changes while the store is being provisioned and says what is happening', async () => {
-    await mountDetail(storeView('shop-v', {
+    const detail = await mountDetail(storeView('shop-v', {
       state: { phase: 'Provisioning', reason: 'InstallRunning', message: 'Installing the store.', since: new Date().toISOString() },
     }));
+    detail.revisions = [{ revision: 2, status: 'pending-upgrade' }, { revision: 1, status: 'deployed', plan: 'small' }];
     await expect.element(page.getByRole('button', { name: 'Roll back' })).toBeDisabled();
     await expect.element(page.getByText('Installing the store.')).toBeVisible();
   });

@@ -1,6 +1,6 @@
 import { html, LitElement, nothing } from 'lit';
 import type { ConnectionState } from '../api/event-stream.ts';
-import type { AdminCredentials, PlanSummary, StoreView } from '../api/types.ts';
+import type { AdminCredentials, PlanSummary, Revision, StoreView } from '../api/types.ts';
 import { ago, nextStep } from '../shared/format.ts';
 import { theme } from '../shared/theme.ts';
 import type { StoreDeleteConfirm } from '../store-delete-confirm/store-delete-confirm.ts';
@@ -12,7 +12,7 @@ import { storeDetailStyles } from './store-detail.styles.ts';
  * admin password reveal, plan change, rollback, delete, and the live timeline.
  *
  * @fires store-change-request - Upgrade to another plan (`detail: { name, plan }`).
- * @fires store-rollback-request - Roll back (`detail: { name, revision }`, 0 = previous).
+ * @fires store-rollback-request - Roll back to a revision picked from `revisions` (`detail: { name, revision }`).
  * @fires store-reveal-request - Show the admin password once (`detail: { name }`).
  * @fires store-delete-confirm - From the typed-name dialog (`detail: { name }`).
  * @fires store-back - Back to the list.
@@ -27,6 +27,7 @@ export class StoreDetail extends LitElement {
   static override properties = {
     store: { attribute: false },
     plans: { attribute: false },
+    revisions: { attribute: false },
     entries: { attribute: false },
     connection: { type: String },
     credentials: { attribute: false },
@@ -38,6 +39,8 @@ export class StoreDetail extends LitElement {
 
   declare store: StoreView | undefined;
   declare plans: PlanSummary[];
+  /** The store's release revisions, newest first (GET …/revisions). */
+  declare revisions: Revision[];
   declare entries: TimelineEntry[];
   declare connection: ConnectionState;
   /** The admin credentials, once revealed. */
@@ -53,6 +56,7 @@ export class StoreDetail extends LitElement {
     super();
     this.store = undefined;
     this.plans = [];
+    this.revisions = [];
     this.entries = [];
     this.connection = 'closed';
     this.credentials = undefined;
@@ -108,15 +112,7 @@ export class StoreDetail extends LitElement {
             <button type="submit" ?disabled=${working || !store.spec || plan === store.spec.plan}>Upgrade</button>
           </div>
         </form>
-        <form class="panel" aria-labelledby="rollback-heading" @submit=${(e: Event) => { e.preventDefault(); this.emit('store-rollback-request', { revision: this._revision }); }}>
-          <h3 id="rollback-heading">Roll back</h3>
-          <div class="row">
-            <label for="revision">Revision (0 = previous)</label>
-            <input id="revision" type="number" min="0" step="1" class="revision" .value=${String(this._revision)}
-              @input=${(e: Event) => (this._revision = Math.max(0, Number((e.target as HTMLInputElement).value) || 0))}>
-            <button type="submit" ?disabled=${working}>Roll back</button>
-          </div>
-        </form>
+        ${this.renderRollback(working)}
         <div class="panel">
           <h3>Delete</h3>
           <button class="danger" type="button" ?disabled=${phase === 'Deleting' || this.busy !== ''} @click=${this.askDelete}>Delete store…</button>
@@ -126,6 +122,24 @@ export class StoreDetail extends LitElement {
       <store-timeline exportparts="list: timeline, connection" .entries=${this.entries} connection=${this.connection}></store-timeline>
       <store-delete-confirm exportparts="dialog" name=${store.name}></store-delete-confirm>
     </section>`;
+  }
+
+  /** Earlier revisions to return to: every one but the newest (the one running now). */
+  private renderRollback(working: boolean) {
+    const earlier = this.revisions.slice(1);
+    const chosen = earlier.some((r) => r.revision === this._revision) ? this._revision : (earlier[0]?.revision ?? 0);
+    return html`<form class="panel" aria-labelledby="rollback-heading" @submit=${(e: Event) => { e.preventDefault(); this.emit('store-rollback-request', { revision: chosen }); }}>
+      <h3 id="rollback-heading">Roll back</h3>
+      ${earlier.length === 0
+        ? html`<p class="note">No earlier revision yet.</p>`
+        : html`<div class="row">
+          <label for="revision">Revision</label>
+          <select id="revision" @change=${(e: Event) => (this._revision = Number((e.target as HTMLSelectElement).value))}>
+            ${earlier.map((r) => html`<option .value=${String(r.revision)} ?selected=${r.revision === chosen}>${describeRevision(r)}</option>`)}
+          </select>
+          <button type="submit" ?disabled=${working}>Roll back</button>
+        </div>`}
+    </form>`;
   }
 
   private renderCredentials() {
@@ -139,4 +153,9 @@ export class StoreDetail extends LitElement {
         : html`<button type="button" ?disabled=${this.busy === 'reveal'} @click=${() => this.emit('store-reveal-request')}>Show admin password (once)</button>`}
     </div>`;
   }
+}
+
+function describeRevision(revision: Revision): string {
+  const when = revision.updatedAt ? `, ${ago(revision.updatedAt)}` : '';
+  return `#${revision.revision} — ${revision.plan ?? 'unknown plan'}, ${revision.status}${when}`;
 }

@@ -1,7 +1,7 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { ApiError, StoreApi } from '../api/client.ts';
 import { type ConnectionState, followEvents } from '../api/event-stream.ts';
-import type { AdminCredentials, LogEvent, PlanSummary, StatusEvent, StoreView } from '../api/types.ts';
+import type { AdminCredentials, LogEvent, PlanSummary, Revision, StatusEvent, StoreView } from '../api/types.ts';
 import { failedDetail, storeEvent, type StoreCreatedDetail, type StoreDeletedDetail, type StoreFailedDetail } from '../shared/events.ts';
 import { theme } from '../shared/theme.ts';
 import { FALLBACK_PLANS } from '../store-create-form/store-create-form.ts';
@@ -45,6 +45,7 @@ export class StoreManager extends LitElement {
     _view: { state: true },
     _stores: { state: true },
     _plans: { state: true },
+    _revisions: { state: true },
     _loading: { state: true },
     _listError: { state: true },
     _selected: { state: true },
@@ -68,6 +69,7 @@ export class StoreManager extends LitElement {
   declare private _view: View;
   declare private _stores: StoreView[];
   declare private _plans: PlanSummary[];
+  declare private _revisions: Revision[];
   declare private _loading: boolean;
   declare private _listError: string;
   declare private _selected: string;
@@ -94,6 +96,7 @@ export class StoreManager extends LitElement {
     this._view = 'list';
     this._stores = [];
     this._plans = FALLBACK_PLANS;
+    this._revisions = [];
     this._loading = true;
     this._listError = '';
     this._selected = '';
@@ -165,7 +168,15 @@ export class StoreManager extends LitElement {
     this._view = 'detail';
     this._credentials = undefined;
     this._actionError = '';
+    this._revisions = [];
     this.follow(name);
+  }
+
+  /** Reads the store's release history (after it changes: each finished operation). */
+  private loadRevisions(name: string) {
+    void this.api.revisions(name).then((revisions) => {
+      if (this._selected === name) this._revisions = revisions;
+    }, () => undefined);
   }
 
   private backToList() {
@@ -192,6 +203,7 @@ export class StoreManager extends LitElement {
         if (event.event === 'status') {
           const status = JSON.parse(event.data) as StatusEvent;
           this.applyStatus(status);
+          if (status.phase !== lastPhase && (status.phase === 'Ready' || status.phase === 'Failed')) this.loadRevisions(name);
           if (status.phase === 'Failed' && lastPhase && lastPhase !== 'Failed') {
             this.dispatchEvent(storeEvent<StoreFailedDetail>('store-failed', failedDetail(status)));
           }
@@ -311,7 +323,7 @@ export class StoreManager extends LitElement {
         return html`<store-create-form exportparts="form" .plans=${this._plans} ?busy=${this._busy === 'create'} error=${this._actionError}
           @store-create-submit=${this.create} @store-create-cancel=${() => (this._view = 'list')}></store-create-form>`;
       case 'detail':
-        return html`<store-detail exportparts="failure, timeline, connection, dialog" .store=${this.selectedStore} .plans=${this._plans} .entries=${this._entries}
+        return html`<store-detail exportparts="failure, timeline, connection, dialog" .store=${this.selectedStore} .plans=${this._plans} .revisions=${this._revisions} .entries=${this._entries}
           connection=${this._connection} .credentials=${this._credentials} busy=${this._busy} error=${this._actionError}
           @store-back=${this.backToList} @store-change-request=${this.upgrade} @store-rollback-request=${this.rollback}
           @store-reveal-request=${this.reveal} @store-delete-confirm=${this.deleteStore}></store-detail>`;
