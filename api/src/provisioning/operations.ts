@@ -41,6 +41,11 @@ export interface OperationsSettings extends ProvisionerSettings {
 export type CreateOutcome = { kind: 'created' | 'existing' | 'retried' | 'resumed'; job?: string };
 
 const CAS_ATTEMPTS = 10;
+/**
+ * An unstarted install younger than this belongs to a create still in flight (the same POST
+ * sent twice): the second is told it exists. Older, its create died: the POST finishes it.
+ */
+const RESUME_AFTER_MS = 10_000;
 
 export class StoreOperations {
   private readonly kube: KubeClients;
@@ -115,6 +120,7 @@ export class StoreOperations {
     const sameSpec = namespace.metadata?.annotations?.[ANNOTATIONS.specHash] === specHash(spec);
     const intent = readIntent(namespace);
     if (sameSpec && intent && !intentStarted(namespace, intent)) {
+      if (Date.now() - new Date(intent.requestedAt).getTime() < RESUME_AFTER_MS) return { kind: 'existing', job: intent.job };
       // A create that died before its Job: the same request again finishes it.
       return { kind: 'resumed', job: await this.carryOut(namespace) };
     }
@@ -299,12 +305,21 @@ export class StoreOperations {
     this.wrote('service-account');
   }
 
+  /**
+   * Read-then-replace (or create when absent). A 409 means someone else wrote it meanwhile,
+   * e.g. the same create sent twice, or the reconciler finishing it: read again and redo.
+   */
   private async replaceOrCreate<T>(read: () => Promise<T>, replace: (current: T) => Promise<unknown>, create: () => Promise<unknown>) {
-    try {
-      await replace(await read());
-    } catch (error) {
-      if (statusCode(error) !== 404) throw error;
-      await createIfAbsent(create);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await replace(await read());
+        return;
+      } catch (error) {
+        if (statusCode(error) === 409 && attempt < CAS_ATTEMPTS) continue;
+        if (statusCode(error) !== 404) throw error;
+        await createIfAbsent(create);
+        return;
+      }
     }
   }
 
