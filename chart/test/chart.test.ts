@@ -1,4 +1,6 @@
 // The store chart as data: lint, schema, and what every rendered manifest must satisfy.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type * as k8s from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { PLAN_NAMES, plans } from '../../api/src/store/plans.ts';
@@ -24,10 +26,45 @@ describe('helm lint and template', () => {
     const kinds = renderings[0]!.objects.map((o) => `${o.kind}/${o.metadata?.name}`);
     expect(kinds).toEqual(expect.arrayContaining([
       'Deployment/shop1-wordpress', 'StatefulSet/shop1-mariadb', 'Job/shop1-setup', 'CronJob/shop1-wp-cron',
-      'CronJob/shop1-backup', 'Service/shop1-wordpress', 'Service/shop1-mariadb', 'Ingress/shop1',
+      'CronJob/shop1-backup', 'CronJob/shop1-restore', 'ConfigMap/shop1-setup', 'Service/shop1-wordpress', 'Service/shop1-mariadb', 'Ingress/shop1',
       'PersistentVolumeClaim/shop1-wp-content', 'PersistentVolumeClaim/shop1-backups',
       'NetworkPolicy/shop1-mariadb', 'Pod/shop1-test-store-api',
     ]));
+  });
+
+  it('runs the setup step with the WordPress image and the chart\'s own PHP script, no WP-CLI image', () => {
+    const objects = renderings[0]!.objects;
+    const job = objects.find((o) => o.kind === 'Job' && o.metadata?.name === 'shop1-setup') as k8s.V1Job;
+    const pod = job.spec!.template.spec!;
+    const wordpressImage = 'wordpress:6.8.3-php8.3-apache';
+    expect(containersOf(pod).map((c) => c.image)).toEqual([wordpressImage, wordpressImage]);
+    expect(pod.containers[0]!.command).toEqual(['php', '/opt/storefleet/setup.php']);
+    const env = Object.fromEntries(pod.containers[0]!.env!.map((e) => [e.name, e.value]));
+    expect(env.WOOCOMMERCE_SOURCE).toBe('https://downloads.wordpress.org/plugin/woocommerce.{version}.zip');
+    expect(env.WOOCOMMERCE_REQUIRED).toBe('false');
+    expect(env.ADMIN_PASSWORD_FILE).toBe('/run/secrets/store/wordpress-admin-password');
+    const script = objects.find((o) => o.kind === 'ConfigMap' && o.metadata?.name === 'shop1-setup') as k8s.V1ConfigMap;
+    expect(script.data!['setup.php']).toBe(readFileSync(path.join(chartDir, 'files/setup.php'), 'utf8'));
+    expect(pod.volumes!.find((v) => v.name === 'script')?.configMap?.name).toBe('shop1-setup');
+  });
+
+  it('passes the WooCommerce source and whether it is required to the setup step', () => {
+    const objects = render({ set: { 'woocommerce.source': '/mnt/woocommerce.zip' } });
+    const job = objects.find((o) => o.kind === 'Job') as k8s.V1Job;
+    const env = Object.fromEntries(job.spec!.template.spec!.containers[0]!.env!.map((e) => [e.name, e.value]));
+    expect(env.WOOCOMMERCE_SOURCE).toBe('/mnt/woocommerce.zip');
+    const required = helm(...templateArgs({}), '--set', 'woocommerce.required=true');
+    expect(required.stdout).toMatch(/name: WOOCOMMERCE_REQUIRED, value: "true"/);
+    expect(required.stdout).toContain("elif [ 'true' = true ]; then");
+  });
+
+  it('ships the restore procedure as a suspended CronJob that reads the backup volume', () => {
+    const restore = renderings[0]!.objects.find((o) => o.metadata?.name === 'shop1-restore') as k8s.V1CronJob;
+    expect(restore.spec!.suspend).toBe(true);
+    const pod = restore.spec!.jobTemplate.spec!.template.spec!;
+    expect(pod.containers[0]!.image).toBe('mariadb:11.8.3');
+    expect(pod.containers[0]!.command!.join(' ')).toContain('gzip -dc "$dump" | mariadb --defaults-extra-file=/tmp/client.cnf');
+    expect(pod.containers[0]!.volumeMounts!.find((m) => m.name === 'backups')?.readOnly).toBe(true);
   });
 
   it('refuses to render without the platform-made credentials Secret', () => {
@@ -51,6 +88,12 @@ describe('values.schema.json', () => {
   it('rejects a bad host name', () => rejects({ 'ingress.host': 'shop_1.example.com' }, /\/ingress\/host/));
   it('rejects an unknown plan', () => rejects({ plan: 'huge' }, /\/plan/));
   it('rejects an unpinned image', () => rejects({ 'image.wordpress.tag': 'latest' }, /image\/wordpress\/tag/));
+  it('rejects a WooCommerce source that is neither a URL nor a path', () => rejects({ 'woocommerce.source': 'woocommerce.zip' }, /woocommerce\/source/));
+  it('still accepts image.cli from older platform values', () => {
+    const result = helm(...templateArgs({ set: { 'image.cli.repository': 'storefleet.local/standin-wp-cli', 'image.cli.tag': '1' } }));
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
 });
 
 describe.each(renderings)('rendered manifests ($label)', ({ objects }) => {

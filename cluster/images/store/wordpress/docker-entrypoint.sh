@@ -1,0 +1,36 @@
+#!/bin/bash
+# Like the official image's entrypoint: as whatever UID runs it, copy WordPress into the
+# docroot (leaving plugins and themes already in wp-content alone), write wp-config.php
+# from the environment when WORDPRESS_* is set, then run the command (Apache by default).
+set -Eeuo pipefail
+
+if [[ "$1" == apache2* ]]; then
+  cd /var/www/html
+  if [ ! -e index.php ] && [ ! -e wp-includes/version.php ]; then
+    echo >&2 "WordPress not found in $PWD - copying now..."
+    excludes=()
+    for path in /usr/src/wordpress/.htaccess /usr/src/wordpress/wp-content/*/*/; do
+      path=${path%/}; rel=${path#/usr/src/wordpress/}
+      [ -e "$PWD/$rel" ] && excludes+=(--exclude "./$rel")
+    done
+    # --no-overwrite-dir: the wp-content mount point keeps its owner and mode.
+    tar --create --file - --directory /usr/src/wordpress "${excludes[@]}" . |
+      tar --extract --file - --no-overwrite-dir
+    echo >&2 "Complete! WordPress has been successfully copied to $PWD"
+  fi
+
+  wp_env=$(compgen -e | grep '^WORDPRESS_' || true)
+  if [ -n "$wp_env" ] && [ ! -s wp-config.php ]; then
+    # Random salts for any the environment does not give (the chart gives all eight).
+    awk '
+      /put your unique phrase here/ {
+        cmd = "head -c 48 /dev/urandom | base64 | tr -d \"\\n/+=\""; cmd | getline salt; close(cmd)
+        sub(/put your unique phrase here/, salt)
+      }
+      { print }
+    ' /usr/src/wordpress/wp-config-docker.php > wp-config.php
+    echo >&2 "wrote wp-config.php from the WORDPRESS_* environment"
+  fi
+fi
+
+exec "$@"
