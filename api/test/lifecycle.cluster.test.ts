@@ -51,6 +51,9 @@ afterAll(async () => {
   await api?.kill();
 });
 
+// The parts below are independent (each its own store names) and mostly wait on Kubernetes:
+// they run at the same time. The rollback-and-races part is one story, told in order.
+describe.concurrent('a store\'s life', () => {
 describe('the same store name again after a delete', () => {
   const name = uniqueName('again');
 
@@ -106,7 +109,7 @@ describe('the same store name again after a delete', () => {
   });
 });
 
-describe('rollback keeps the truth, and changes at the same instant', () => {
+describe.sequential('rollback keeps the truth, and changes at the same instant', () => {
   const name = uniqueName('truth');
 
   it('lists revisions from the cluster and, after a rollback, shows and enforces that revision\'s plan', async () => {
@@ -217,4 +220,5 @@ describe('the seed\'s clients', () => {
     await waitForGone(alice(), name);
     expect(safetyViolations(await snapshot([name]))).toEqual([]);
   });
+});
 });
