@@ -158,6 +158,11 @@ switch ($phase) {
 				$missing('no source is configured (woocommerce.source is empty)');
 			}
 			if (preg_match('#^https?://#', $source)) {
+				// WordPress reports an unresolvable host as "A valid URL was not provided".
+				$host = (string) parse_url($source, PHP_URL_HOST);
+				if (!filter_var($host, FILTER_VALIDATE_IP) && gethostbynamel($host) === false) {
+					$missing("could not download $source: the name $host does not resolve here (no internet access?)");
+				}
 				say("downloading WooCommerce $version from $source");
 				$zip = download_url($source, 120);
 				if (is_wp_error($zip)) {

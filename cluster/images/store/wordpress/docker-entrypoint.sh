@@ -8,14 +8,20 @@ if [[ "$1" == apache2* ]]; then
   cd /var/www/html
   if [ ! -e index.php ] && [ ! -e wp-includes/version.php ]; then
     echo >&2 "WordPress not found in $PWD - copying now..."
-    excludes=()
-    for path in /usr/src/wordpress/.htaccess /usr/src/wordpress/wp-content/*/*/; do
-      path=${path%/}; rel=${path#/usr/src/wordpress/}
-      [ -e "$PWD/$rel" ] && excludes+=(--exclude "./$rel")
-    done
-    # --no-overwrite-dir: the wp-content mount point keeps its owner and mode.
-    tar --create --file - --directory /usr/src/wordpress "${excludes[@]}" . |
+    # Everything but wp-content, then wp-content's children, leaving out plugins and themes
+    # already on the volume. The volume's mount point itself is never in the archive: tar
+    # tries to chmod an existing directory even with --no-overwrite-dir, and only its owner
+    # (root, for most provisioners) may.
+    tar --create --file - --directory /usr/src/wordpress --exclude ./wp-content . |
       tar --extract --file - --no-overwrite-dir
+    mkdir -p wp-content
+    excludes=()
+    for path in /usr/src/wordpress/wp-content/*/*/; do
+      rel=${path#/usr/src/wordpress/wp-content/}; rel=${rel%/}
+      [ -e "wp-content/$rel" ] && excludes+=(--exclude "$rel")
+    done
+    (cd /usr/src/wordpress/wp-content && tar --create --file - "${excludes[@]}" -- *) |
+      tar --extract --file - --no-overwrite-dir --directory wp-content
     echo >&2 "Complete! WordPress has been successfully copied to $PWD"
   fi
 
