@@ -54,171 +54,171 @@ afterAll(async () => {
 // The parts below are independent (each its own store names) and mostly wait on Kubernetes:
 // they run at the same time. The rollback-and-races part is one story, told in order.
 describe.concurrent('a store\'s life', () => {
-describe('the same store name again after a delete', () => {
-  const name = uniqueName('again');
+  describe('the same store name again after a delete', () => {
+    const name = uniqueName('again');
 
-  it('installs again for the same tenant, then for another, each starting with a clean history', async () => {
-    // First life: created, Ready, its stream open while it is deleted.
-    expect((await alice().create({ name, plan: 'small' })).status).toBe(202);
-    const first = await waitForPhase(alice(), name, 'Ready');
-    const firstStream = readEvents(`${api.url}/api/v1/stores/${name}/events`, TOKENS.alice, { until: () => false, timeoutMs: 240_000 });
-    await new Promise((r) => setTimeout(r, 500));
-    expect((await alice().remove(name)).status).toBe(202);
-    await waitForGone(alice(), name);
-
-    // The stream of the deleted store ended by itself, on a final Deleted status.
-    const firstEvents = await firstStream;
-    const statuses = firstEvents.filter((e) => e.event === 'status').map((e) => (e.data as { phase: string }).phase);
-    expect(statuses.at(-1)).toBe('Deleted');
-
-    // Second life, same tenant: a new identity, its own Jobs, nothing of the first.
-    const again = await alice().create({ name, plan: 'small' });
-    expect(again.status, JSON.stringify(again.body)).toBe(202);
-    expect(again.body.operation.job).toBe(`${name}-install-3`);
-    const second = await waitForPhase(alice(), name, 'Ready');
-    expect(second.uid).not.toBe(first.uid);
-    expect(second.state.operation.job).toBe(`${name}-install-3`);
-    const logs = await alice().logs(name);
-    expect(logs.body.job).toBe(`${name}-install-3`);
-    const timeline = await readEvents(`${api.url}/api/v1/stores/${name}/events`, TOKENS.alice, {
-      until: (events) => events.some((e) => e.event === 'log' && (e.data as { text: string }).text.includes('"step":"done"')),
-      timeoutMs: 60_000,
-    });
-    expect(new Set(timeline.filter((e) => e.event === 'log').map((e) => (e.data as { job: string }).job))).toEqual(new Set([`${name}-install-3`]));
-    expect(timeline.filter((e) => e.event === 'status').every((e) => (e.data as { phase: string }).phase === 'Ready')).toBe(true);
-    expect(settledViolations(await snapshot([name]))).toEqual([]);
-
-    // Third life, another tenant: bob owns it now, alice cannot see it.
-    expect((await alice().remove(name)).status).toBe(202);
-    await waitForGone(alice(), name);
-    expect((await bob().create({ name, plan: 'small' })).status).toBe(202);
-    const third = await waitForPhase(bob(), name, 'Ready');
-    expect(third.tenant).toBe('bob');
-    expect(third.state.operation.job).toBe(`${name}-install-5`);
-    expect((await alice().get(name)).status).toBe(404);
-    expect(settledViolations(await snapshot([name]))).toEqual([]);
-
-    // DELETE twice at the same instant: one uninstall, both told its name.
-    const [a, b] = await Promise.all([bob().remove(name), bob().remove(name)]);
-    expect([a.status, b.status]).toEqual([202, 202]);
-    expect(a.body.operation.job).toBe(b.body.operation.job);
-    await waitForGone(bob(), name);
-    expect(settledViolations(await snapshot([name]))).toEqual([]);
-    const jobs = (await batch.listNamespacedJob({ namespace: SYSTEM, labelSelector: `storefleet.io/store=${name}` })).items.map((j) => j.metadata!.name).sort();
-    expect(jobs).toEqual([`${name}-install-1`, `${name}-install-3`, `${name}-install-5`, `${name}-uninstall-2`, `${name}-uninstall-4`, `${name}-uninstall-6`].sort());
-  });
-});
-
-describe.sequential('rollback keeps the truth, and changes at the same instant', () => {
-  const name = uniqueName('truth');
-
-  it('lists revisions from the cluster and, after a rollback, shows and enforces that revision\'s plan', async () => {
-    expect((await alice().create({ name, plan: 'small' })).status).toBe(202);
-    await waitForPhase(alice(), name, 'Ready');
-    expect((await alice().rollback(name, { revision: 0 })).status).toBe(409); // nothing before revision 1
-    expect((await alice().change(name, { plan: 'medium' })).status).toBe(202);
-    await waitForPhase(alice(), name, 'Ready');
-
-    const revisions = await alice().call('GET', `/api/v1/stores/${name}/revisions`);
-    expect(revisions.status).toBe(200);
-    expect(revisions.body.items.map((r: { revision: number; status: string; plan: string }) => [r.revision, r.status, r.plan]))
-      .toEqual([[2, 'deployed', 'medium'], [1, 'superseded', 'small']]);
-    expect(Date.parse(revisions.body.items[0].updatedAt)).toBeGreaterThan(Date.now() - 600_000);
-
-    const rolled = await alice().rollback(name, { revision: 1 });
-    expect(rolled.status).toBe(202);
-    expect(rolled.body.store.spec.plan).toBe('small');
-    const store = await waitForPhase(alice(), name, 'Ready');
-    expect(store.spec.plan).toBe('small');
-    const quota = await core.readNamespacedResourceQuota({ namespace: `store-${name}`, name: 'store-quota' });
-    expect(quota.spec?.hard).toEqual(buildResourceQuota(plans.small).spec?.hard);
-    const limits = await core.readNamespacedLimitRange({ namespace: `store-${name}`, name: 'store-limits' });
-    expect(limits.spec?.limits.find((l) => l.type === 'Container')?.max).toEqual(plans.small.limitRange.max);
-    expect(plans.small.limitRange.max).not.toEqual(plans.medium.limitRange.max);
-    const after = await alice().call('GET', `/api/v1/stores/${name}/revisions`);
-    expect(after.body.items[0]).toMatchObject({ revision: 3, status: 'deployed', plan: 'small' });
-  });
-
-  it('never runs two Jobs for one store when PATCH, rollback and DELETE race', async () => {
-    const race = async (first: () => Promise<{ status: number }>, second: () => Promise<{ status: number }>) => {
-      const { result, violations, samples } = await whileSampling([name], () => Promise.all([first(), second()]));
-      expect(violations).toEqual([]);
-      expect(samples).toBeGreaterThan(0);
-      return result.map((r) => r.status);
-    };
-    // PATCH + rollback: exactly one wins, the other is told the store is busy.
-    expect((await race(() => alice().change(name, { plan: 'large' }), () => alice().rollback(name, { revision: 2 }))).sort()).toEqual([202, 409]);
-    await waitForPhase(alice(), name, 'Ready');
-    // rollback + rollback.
-    expect((await race(() => alice().rollback(name, { revision: 1 }), () => alice().rollback(name, { revision: 2 }))).sort()).toEqual([202, 409]);
-    await waitForPhase(alice(), name, 'Ready');
-    // PATCH + DELETE: the delete always wins; a change that got in first is stopped.
-    const { violations } = await whileSampling([name], async () => {
-      const [patch, remove] = await Promise.all([alice().change(name, { plan: 'medium' }), alice().remove(name)]);
-      expect(remove.status).toBe(202);
-      expect([202, 409]).toContain(patch.status);
-      // Deleting: a change or rollback now is refused.
-      expect((await alice().change(name, { plan: 'large' })).status).toBe(409);
-      expect((await alice().rollback(name, { revision: 1 })).status).toBe(409);
+    it('installs again for the same tenant, then for another, each starting with a clean history', async () => {
+      // First life: created, Ready, its stream open while it is deleted.
+      expect((await alice().create({ name, plan: 'small' })).status).toBe(202);
+      const first = await waitForPhase(alice(), name, 'Ready');
+      const firstStream = readEvents(`${api.url}/api/v1/stores/${name}/events`, TOKENS.alice, { until: () => false, timeoutMs: 240_000 });
+      await new Promise((r) => setTimeout(r, 500));
+      expect((await alice().remove(name)).status).toBe(202);
       await waitForGone(alice(), name);
+
+      // The stream of the deleted store ended by itself, on a final Deleted status.
+      const firstEvents = await firstStream;
+      const statuses = firstEvents.filter((e) => e.event === 'status').map((e) => (e.data as { phase: string }).phase);
+      expect(statuses.at(-1)).toBe('Deleted');
+
+      // Second life, same tenant: a new identity, its own Jobs, nothing of the first.
+      const again = await alice().create({ name, plan: 'small' });
+      expect(again.status, JSON.stringify(again.body)).toBe(202);
+      expect(again.body.operation.job).toBe(`${name}-install-3`);
+      const second = await waitForPhase(alice(), name, 'Ready');
+      expect(second.uid).not.toBe(first.uid);
+      expect(second.state.operation.job).toBe(`${name}-install-3`);
+      const logs = await alice().logs(name);
+      expect(logs.body.job).toBe(`${name}-install-3`);
+      const timeline = await readEvents(`${api.url}/api/v1/stores/${name}/events`, TOKENS.alice, {
+        until: (events) => events.some((e) => e.event === 'log' && (e.data as { text: string }).text.includes('"step":"done"')),
+        timeoutMs: 60_000,
+      });
+      expect(new Set(timeline.filter((e) => e.event === 'log').map((e) => (e.data as { job: string }).job))).toEqual(new Set([`${name}-install-3`]));
+      expect(timeline.filter((e) => e.event === 'status').every((e) => (e.data as { phase: string }).phase === 'Ready')).toBe(true);
+      expect(settledViolations(await snapshot([name]))).toEqual([]);
+
+      // Third life, another tenant: bob owns it now, alice cannot see it.
+      expect((await alice().remove(name)).status).toBe(202);
+      await waitForGone(alice(), name);
+      expect((await bob().create({ name, plan: 'small' })).status).toBe(202);
+      const third = await waitForPhase(bob(), name, 'Ready');
+      expect(third.tenant).toBe('bob');
+      expect(third.state.operation.job).toBe(`${name}-install-5`);
+      expect((await alice().get(name)).status).toBe(404);
+      expect(settledViolations(await snapshot([name]))).toEqual([]);
+
+      // DELETE twice at the same instant: one uninstall, both told its name.
+      const [a, b] = await Promise.all([bob().remove(name), bob().remove(name)]);
+      expect([a.status, b.status]).toEqual([202, 202]);
+      expect(a.body.operation.job).toBe(b.body.operation.job);
+      await waitForGone(bob(), name);
+      expect(settledViolations(await snapshot([name]))).toEqual([]);
+      const jobs = (await batch.listNamespacedJob({ namespace: SYSTEM, labelSelector: `storefleet.io/store=${name}` })).items.map((j) => j.metadata!.name).sort();
+      expect(jobs).toEqual([`${name}-install-1`, `${name}-install-3`, `${name}-install-5`, `${name}-uninstall-2`, `${name}-uninstall-4`, `${name}-uninstall-6`].sort());
     });
-    expect(violations).toEqual([]);
-    expect(settledViolations(await snapshot([name]))).toEqual([]);
-  });
-});
-
-describe('bad data in the cluster', () => {
-  const name = uniqueName('broken');
-
-  afterAll(async () => {
-    await core.deleteNamespace({ name: `store-${name}` }).catch(() => undefined);
-    await batch.deleteNamespacedJob({ namespace: SYSTEM, name: `${name}-odd`, propagationPolicy: 'Background' }).catch(() => undefined);
   });
 
-  it('shows a store namespace without annotations as Unknown and never answers 500', async () => {
-    await core.createNamespace({ body: { metadata: { name: `store-${name}`, labels: { 'app.kubernetes.io/managed-by': 'storefleet', 'storefleet.io/store': name } } } });
-    await batch.createNamespacedJob({
-      namespace: SYSTEM,
-      body: {
-        metadata: { name: `${name}-odd`, labels: { 'storefleet.io/store': name, 'storefleet.io/seq': 'not-a-number' } },
-        spec: { suspend: true, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'storefleet.local/base:1', command: ['true'] }] } } },
-      },
+  describe.sequential('rollback keeps the truth, and changes at the same instant', () => {
+    const name = uniqueName('truth');
+
+    it('lists revisions from the cluster and, after a rollback, shows and enforces that revision\'s plan', async () => {
+      expect((await alice().create({ name, plan: 'small' })).status).toBe(202);
+      await waitForPhase(alice(), name, 'Ready');
+      expect((await alice().rollback(name, { revision: 0 })).status).toBe(409); // nothing before revision 1
+      expect((await alice().change(name, { plan: 'medium' })).status).toBe(202);
+      await waitForPhase(alice(), name, 'Ready');
+
+      const revisions = await alice().call('GET', `/api/v1/stores/${name}/revisions`);
+      expect(revisions.status).toBe(200);
+      expect(revisions.body.items.map((r: { revision: number; status: string; plan: string }) => [r.revision, r.status, r.plan]))
+        .toEqual([[2, 'deployed', 'medium'], [1, 'superseded', 'small']]);
+      expect(Date.parse(revisions.body.items[0].updatedAt)).toBeGreaterThan(Date.now() - 600_000);
+
+      const rolled = await alice().rollback(name, { revision: 1 });
+      expect(rolled.status).toBe(202);
+      expect(rolled.body.store.spec.plan).toBe('small');
+      const store = await waitForPhase(alice(), name, 'Ready');
+      expect(store.spec.plan).toBe('small');
+      const quota = await core.readNamespacedResourceQuota({ namespace: `store-${name}`, name: 'store-quota' });
+      expect(quota.spec?.hard).toEqual(buildResourceQuota(plans.small).spec?.hard);
+      const limits = await core.readNamespacedLimitRange({ namespace: `store-${name}`, name: 'store-limits' });
+      expect(limits.spec?.limits.find((l) => l.type === 'Container')?.max).toEqual(plans.small.limitRange.max);
+      expect(plans.small.limitRange.max).not.toEqual(plans.medium.limitRange.max);
+      const after = await alice().call('GET', `/api/v1/stores/${name}/revisions`);
+      expect(after.body.items[0]).toMatchObject({ revision: 3, status: 'deployed', plan: 'small' });
     });
-    const store = await waitFor('the broken store to be listed', async () => {
-      const list = await admin().list();
-      expect(list.status).toBe(200);
-      return list.body.items.find((s: { name: string }) => s.name === name);
-    }, 30_000, 300);
-    expect(store.state).toMatchObject({ phase: 'Unknown', reason: 'InvalidStoreData' });
-    expect(store.state.message).toMatch(/cannot be read/);
-    const one = await admin().get(name);
-    expect(one.status).toBe(200);
-    expect(one.body.store.state.phase).toBe('Unknown');
-    expect((await admin().change(name, { plan: 'medium' })).status).toBe(409);
-    expect((await admin().remove(name)).status).toBe(409);
-    const metrics = await fetch(`${api.url}/metrics`);
-    expect(metrics.status).toBe(200);
-    expect(await metrics.text()).toMatch(/storefleet_stores\{phase="Unknown"\} [1-9]/);
-    expect((await admin().list()).status).toBe(200);
-  });
-});
 
-describe('the seed\'s clients', () => {
-  const name = uniqueName('seed');
-
-  it('create with POST /stores {name, type} and delete with DELETE /stores/:name', async () => {
-    const wrong = await alice().call('POST', '/stores', { name, type: 'medusa' });
-    expect(wrong.status).toBe(400);
-    expect(JSON.stringify(wrong.body)).toContain('valid types: woocommerce');
-    expect((await alice().get(name)).status).toBe(404);
-    const created = await alice().call('POST', '/stores', { name, type: 'woocommerce' });
-    expect(created.status).toBe(202);
-    expect(created.body.operation.job).toBe(`${name}-install-1`);
-    await waitForPhase(alice(), name, 'Ready');
-    expect((await alice().call('POST', '/stores', { name, type: 'woocommerce' })).status).toBe(200);
-    expect((await alice().call('DELETE', `/stores/${name}`)).status).toBe(202);
-    await waitForGone(alice(), name);
-    expect(safetyViolations(await snapshot([name]))).toEqual([]);
+    it('never runs two Jobs for one store when PATCH, rollback and DELETE race', async () => {
+      const race = async (first: () => Promise<{ status: number }>, second: () => Promise<{ status: number }>) => {
+        const { result, violations, samples } = await whileSampling([name], () => Promise.all([first(), second()]));
+        expect(violations).toEqual([]);
+        expect(samples).toBeGreaterThan(0);
+        return result.map((r) => r.status);
+      };
+      // PATCH + rollback: exactly one wins, the other is told the store is busy.
+      expect((await race(() => alice().change(name, { plan: 'large' }), () => alice().rollback(name, { revision: 2 }))).sort()).toEqual([202, 409]);
+      await waitForPhase(alice(), name, 'Ready');
+      // rollback + rollback.
+      expect((await race(() => alice().rollback(name, { revision: 1 }), () => alice().rollback(name, { revision: 2 }))).sort()).toEqual([202, 409]);
+      await waitForPhase(alice(), name, 'Ready');
+      // PATCH + DELETE: the delete always wins; a change that got in first is stopped.
+      const { violations } = await whileSampling([name], async () => {
+        const [patch, remove] = await Promise.all([alice().change(name, { plan: 'medium' }), alice().remove(name)]);
+        expect(remove.status).toBe(202);
+        expect([202, 409]).toContain(patch.status);
+        // Deleting: a change or rollback now is refused.
+        expect((await alice().change(name, { plan: 'large' })).status).toBe(409);
+        expect((await alice().rollback(name, { revision: 1 })).status).toBe(409);
+        await waitForGone(alice(), name);
+      });
+      expect(violations).toEqual([]);
+      expect(settledViolations(await snapshot([name]))).toEqual([]);
+    });
   });
-});
+
+  describe('bad data in the cluster', () => {
+    const name = uniqueName('broken');
+
+    afterAll(async () => {
+      await core.deleteNamespace({ name: `store-${name}` }).catch(() => undefined);
+      await batch.deleteNamespacedJob({ namespace: SYSTEM, name: `${name}-odd`, propagationPolicy: 'Background' }).catch(() => undefined);
+    });
+
+    it('shows a store namespace without annotations as Unknown and never answers 500', async () => {
+      await core.createNamespace({ body: { metadata: { name: `store-${name}`, labels: { 'app.kubernetes.io/managed-by': 'storefleet', 'storefleet.io/store': name } } } });
+      await batch.createNamespacedJob({
+        namespace: SYSTEM,
+        body: {
+          metadata: { name: `${name}-odd`, labels: { 'storefleet.io/store': name, 'storefleet.io/seq': 'not-a-number' } },
+          spec: { suspend: true, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'storefleet.local/base:1', command: ['true'] }] } } },
+        },
+      });
+      const store = await waitFor('the broken store to be listed', async () => {
+        const list = await admin().list();
+        expect(list.status).toBe(200);
+        return list.body.items.find((s: { name: string }) => s.name === name);
+      }, 30_000, 300);
+      expect(store.state).toMatchObject({ phase: 'Unknown', reason: 'InvalidStoreData' });
+      expect(store.state.message).toMatch(/cannot be read/);
+      const one = await admin().get(name);
+      expect(one.status).toBe(200);
+      expect(one.body.store.state.phase).toBe('Unknown');
+      expect((await admin().change(name, { plan: 'medium' })).status).toBe(409);
+      expect((await admin().remove(name)).status).toBe(409);
+      const metrics = await fetch(`${api.url}/metrics`);
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toMatch(/storefleet_stores\{phase="Unknown"\} [1-9]/);
+      expect((await admin().list()).status).toBe(200);
+    });
+  });
+
+  describe('the seed\'s clients', () => {
+    const name = uniqueName('seed');
+
+    it('create with POST /stores {name, type} and delete with DELETE /stores/:name', async () => {
+      const wrong = await alice().call('POST', '/stores', { name, type: 'medusa' });
+      expect(wrong.status).toBe(400);
+      expect(JSON.stringify(wrong.body)).toContain('valid types: woocommerce');
+      expect((await alice().get(name)).status).toBe(404);
+      const created = await alice().call('POST', '/stores', { name, type: 'woocommerce' });
+      expect(created.status).toBe(202);
+      expect(created.body.operation.job).toBe(`${name}-install-1`);
+      await waitForPhase(alice(), name, 'Ready');
+      expect((await alice().call('POST', '/stores', { name, type: 'woocommerce' })).status).toBe(200);
+      expect((await alice().call('DELETE', `/stores/${name}`)).status).toBe(202);
+      await waitForGone(alice(), name);
+      expect(safetyViolations(await snapshot([name]))).toEqual([]);
+    });
+  });
 });
