@@ -3,7 +3,7 @@
 // a compare-and-swap (store/intent.ts), then carries it out with idempotent steps; the
 // reconciler carries out an intent a crash left unstarted, so nothing is left half-made.
 import type * as k8s from '@kubernetes/client-node';
-import { createIfAbsent, deleteIfPresent, type KubeClients, statusCode } from '../kube/clients.ts';
+import { createIfAbsent, deleteIfPresent, deleteIfSame, type KubeClients, statusCode } from '../kube/clients.ts';
 import { buildCredentialsSecret } from '../store/credentials.ts';
 import { belongsTo, buildIntent, intentAnnotations, intentStarted, type OperationIntent, readIntent, readSpec } from '../store/intent.ts';
 import { ANNOTATIONS, credentialsSecretName, LABELS, type Operation, PLATFORM_NAMESPACE, storeNamespace } from '../store/names.ts';
@@ -86,14 +86,10 @@ export class StoreOperations {
       throw error;
     }
     this.wrote('namespace');
-    try {
-      return { kind: 'created', job: await this.carryOut(namespace) };
-    } catch (error) {
-      // The namespace was ours: remove it and its slots so the name can be retried at once.
-      await this.slots.releaseClaimed(claimed);
-      await deleteIfPresent(() => this.kube.core.deleteNamespace({ name: storeNamespace(name), body: { preconditions: { uid: namespace.metadata!.uid! } } }));
-      throw error;
-    }
+    // From here the intent is on record: a failure is reported, and the reconciler (or the
+    // same POST again) finishes the store. Removing it here could remove a store another
+    // request or replica is carrying out at this moment.
+    return { kind: 'created', job: await this.carryOut(namespace) };
   }
 
   /** The Leases of the tenant's and the platform's slots this store now holds. */
@@ -126,7 +122,8 @@ export class StoreOperations {
     }
     const latest = intent && (await this.readJob(intent.job));
     if (intent?.operation === 'install' && latest && jobCondition(latest, 'Failed')) {
-      const job = await this.requestOperation(name, 'install', { spec, requestId }, () => undefined);
+      // Two retries at once: the first writes a new install, the second finds it and keeps it.
+      const job = await this.requestOperation(name, 'install', { spec, requestId }, (current) => (readIntent(current)?.job === intent.job ? undefined : 'keep'));
       return { kind: 'retried', job };
     }
     if (sameSpec) return { kind: 'existing' };
@@ -193,7 +190,7 @@ export class StoreOperations {
 
   private refuseBusy(namespace: k8s.V1Namespace, running: boolean) {
     const intent = readIntent(namespace);
-    if (intent && (running || !intentStarted(namespace, intent))) {
+    if (intent && running) {
       throw new StoreConflict(`Store "${namespace.metadata!.labels![LABELS.store]}" is busy with ${intent.job}; try again when it has finished.`);
     }
   }
@@ -222,6 +219,12 @@ export class StoreOperations {
       await this.stopOthers(namespace, intent.job);
     } else {
       await this.applyGuardrails(name, spec, storeUid);
+    }
+    // The store may have moved on while the steps above ran (a DELETE, or a stale cache copy):
+    // a superseded intent makes no Job.
+    const now = await this.findNamespace(name);
+    if (now?.metadata?.uid !== storeUid || readIntent(now)?.job !== intent.job) {
+      throw new StoreConflict(`Store "${name}" changed while ${intent.job} was being started; try again.`);
     }
     const job = buildOperationJob({ store: name, storeUid, operation: intent.operation, seq: intent.seq, spec, rollbackTo: intent.rollbackTo, requestId: intent.requestId }, this.settings);
     const made = await createIfAbsent(() => this.kube.batch.createNamespacedJob({ namespace: PLATFORM_NAMESPACE, body: job }));
@@ -255,12 +258,15 @@ export class StoreOperations {
     }
   }
 
-  /** Deletes the store's unfinished Jobs other than `keep`: only the intent's Job may run. */
+  /**
+   * Deletes the store name's unfinished Jobs other than `keep`: only the current intent's Job
+   * may run, and a late Job of an earlier store of the name must not act on this one.
+   */
   async stopOthers(namespace: k8s.V1Namespace, keep: string): Promise<void> {
     const name = namespace.metadata!.labels![LABELS.store]!;
     const jobs = await this.kube.batch.listNamespacedJob({ namespace: PLATFORM_NAMESPACE, labelSelector: `${LABELS.store}=${name}` });
     for (const job of jobs.items) {
-      if (job.metadata!.name === keep || !belongsTo(job, namespace) || isFinished(job) || job.metadata?.deletionTimestamp) continue;
+      if (job.metadata!.name === keep || isFinished(job) || job.metadata?.deletionTimestamp) continue;
       await deleteIfPresent(() => this.kube.batch.deleteNamespacedJob({ namespace: PLATFORM_NAMESPACE, name: job.metadata!.name!, propagationPolicy: 'Background' }));
     }
   }
@@ -301,7 +307,16 @@ export class StoreOperations {
   private async ensureProvisionerIdentity(name: string, storeUid: string): Promise<void> {
     await createIfAbsent(() => this.kube.rbac.createNamespacedRoleBinding({ namespace: storeNamespace(name), body: buildProvisionerRoleBinding(name) }));
     this.wrote('role-binding');
-    await createIfAbsent(() => this.kube.core.createNamespacedServiceAccount({ namespace: PLATFORM_NAMESPACE, body: buildProvisionerServiceAccount(name, storeUid) }));
+    const account = buildProvisionerServiceAccount(name, storeUid);
+    if (await createIfAbsent(() => this.kube.core.createNamespacedServiceAccount({ namespace: PLATFORM_NAMESPACE, body: account })) === 'existed') {
+      // One left by an earlier store of this name would be swept from under this one: replace it.
+      const found = await this.kube.core.readNamespacedServiceAccount({ namespace: PLATFORM_NAMESPACE, name: account.metadata!.name! });
+      const owner = found.metadata?.labels?.[LABELS.storeUid];
+      if (owner && owner !== storeUid) {
+        await deleteIfSame(found.metadata!.uid, (body) => this.kube.core.deleteNamespacedServiceAccount({ namespace: PLATFORM_NAMESPACE, name: account.metadata!.name!, body }));
+        await createIfAbsent(() => this.kube.core.createNamespacedServiceAccount({ namespace: PLATFORM_NAMESPACE, body: account }));
+      }
+    }
     this.wrote('service-account');
   }
 

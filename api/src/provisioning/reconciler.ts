@@ -16,11 +16,12 @@ import { belongsTo, intentStarted, readIntent } from '../store/intent.ts';
 import { LABELS, MANAGED_BY, operationRecordName, PLATFORM_NAMESPACE, provisionerServiceAccount, storeNamespace } from '../store/names.ts';
 import { isFinished, jobCondition } from '../store/state.ts';
 import { latestJob, newestPod, readRecord } from '../store/view.ts';
-import type { StoreOperations } from './operations.ts';
+import { StoreConflict, type StoreOperations } from './operations.ts';
 
 export const MAX_SAVED_LOG_BYTES = 64 * 1024;
 const SWEEP_EVERY_MS = 60_000;
 const RETRY_AFTER_ERROR_MS = 3_000;
+const MAX_RETRY_AFTER_MS = 60_000;
 
 export interface Logger {
   info(object: object, message?: string): void;
@@ -50,7 +51,10 @@ const ageMs = (object: k8s.KubernetesObject) => Date.now() - new Date(object.met
 export class Reconciler {
   private readonly running = new Set<string>();
   private readonly again = new Set<string>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  /** One pending timer per store: a retry, or the end of a recovery grace period. */
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Failed passes in a row per store, for the retry back-off. */
+  private readonly failures = new Map<string, number>();
   private readonly deps: ReconcilerDeps;
   private stopped = false;
 
@@ -71,7 +75,7 @@ export class Reconciler {
       this.stopped = true;
       unsubscribe();
       clearInterval(sweeper);
-      for (const timer of this.timers) clearTimeout(timer);
+      for (const timer of this.timers.values()) clearTimeout(timer);
     };
   }
 
@@ -84,9 +88,14 @@ export class Reconciler {
     }
     this.running.add(store);
     void this.reconcile(store)
+      .then(() => this.failures.delete(store))
       .catch((error: unknown) => {
         this.deps.logger.error({ store, err: error }, 'reconcile failed');
-        this.later(store, RETRY_AFTER_ERROR_MS);
+        // A conflict is settled by whoever won it; anything else is tried again, backing off.
+        if (error instanceof StoreConflict) return;
+        const failures = (this.failures.get(store) ?? 0) + 1;
+        this.failures.set(store, failures);
+        this.later(store, Math.min(RETRY_AFTER_ERROR_MS * 2 ** (failures - 1), MAX_RETRY_AFTER_MS));
       })
       .finally(() => {
         this.running.delete(store);
@@ -95,12 +104,13 @@ export class Reconciler {
   }
 
   private later(store: string, ms: number) {
+    clearTimeout(this.timers.get(store));
     const timer = setTimeout(() => {
-      this.timers.delete(timer);
+      this.timers.delete(store);
       this.schedule(store);
     }, ms);
     timer.unref();
-    this.timers.add(timer);
+    this.timers.set(store, timer);
   }
 
   private async reconcile(store: string): Promise<void> {
@@ -115,10 +125,12 @@ export class Reconciler {
       logger.info({ store, job: intent.job, operation: intent.operation }, 'carried out an operation left unstarted');
       return;
     }
-    const jobs = cache.jobs.list().filter((job) => belongsTo(job, namespace));
-    if (intent && jobs.some((job) => job.metadata!.name !== intent.job && !isFinished(job) && !job.metadata?.deletionTimestamp)) {
+    const named = cache.jobs.list().filter((job) => job.metadata?.labels?.[LABELS.store] === store);
+    // Only the intent's Job may run: not one it superseded, nor a late one of an earlier store.
+    if (intent && named.some((job) => job.metadata!.name !== intent.job && !isFinished(job) && !job.metadata?.deletionTimestamp)) {
       await operations.stopOthers(namespace, intent.job);
     }
+    const jobs = named.filter((job) => belongsTo(job, namespace));
     const job = intent ? jobs.find((candidate) => candidate.metadata!.name === intent.job) : latestJob(jobs, namespace);
     if (!job || !isFinished(job)) return;
     const jobName = job.metadata!.name!;
@@ -127,11 +139,11 @@ export class Reconciler {
       return;
     }
     const record = readRecord(cache.records.get(operationRecordName(store), PLATFORM_NAMESPACE));
-    if (record?.job !== jobName) this.deps.onFinished?.(store, job, await this.saveRecord(store, job));
+    if (record?.job !== jobName || record.storeUid !== namespace.metadata!.uid) this.deps.onFinished?.(store, job, await this.saveRecord(store, job, namespace.metadata!.uid!));
   }
 
   /** Saves the finished Job's message and log; returns the message. */
-  private async saveRecord(store: string, job: k8s.V1Job): Promise<string> {
+  private async saveRecord(store: string, job: k8s.V1Job, storeUid: string): Promise<string> {
     const { kube, cache, logger } = this.deps;
     const jobName = job.metadata!.name!;
     const pod = newestPod(cache.pods.list(), jobName);
@@ -146,7 +158,7 @@ export class Reconciler {
     if (!message) message = job.status?.conditions?.find((c) => c.status === 'True')?.message ?? '';
     const body: k8s.V1ConfigMap = {
       metadata: { name: operationRecordName(store), namespace: PLATFORM_NAMESPACE, labels: { [LABELS.managedBy]: MANAGED_BY, [LABELS.store]: store } },
-      data: { job: jobName, message, log },
+      data: { job: jobName, storeUid, message, log },
     };
     const created = await createIfAbsent(() => kube.core.createNamespacedConfigMap({ namespace: PLATFORM_NAMESPACE, body }));
     if (created === 'existed') {
@@ -205,6 +217,15 @@ export class Reconciler {
       if (!store || liveUid(store) || ageMs(record) < this.deps.sweepMinAgeMs) continue;
       if (await deleteIfSame(record.metadata!.uid, (body) => kube.core.deleteNamespacedConfigMap({ namespace: PLATFORM_NAMESPACE, name: record.metadata!.name!, body }))) freedRecords += 1;
     }
-    if (freedSlots + freedAccounts + freedRecords > 0) logger.info({ freedSlots, freedAccounts, freedRecords }, 'swept what no live store holds');
+    // A Job still running for a store that is gone (made late by a request that lost to a
+    // delete) would act on the next store of its name.
+    let stoppedJobs = 0;
+    for (const job of cache.jobs.list()) {
+      const store = job.metadata?.labels?.[LABELS.store];
+      if (!store || isFinished(job) || job.metadata?.deletionTimestamp || ageMs(job) < this.deps.sweepMinAgeMs) continue;
+      if (liveUid(store) === job.metadata?.labels?.[LABELS.storeUid]) continue;
+      if (await deleteIfSame(job.metadata!.uid, (body) => kube.batch.deleteNamespacedJob({ namespace: PLATFORM_NAMESPACE, name: job.metadata!.name!, body: { ...body, propagationPolicy: 'Background' } }))) stoppedJobs += 1;
+    }
+    if (freedSlots + freedAccounts + freedRecords + stoppedJobs > 0) logger.info({ freedSlots, freedAccounts, freedRecords, stoppedJobs }, 'swept what no live store holds');
   }
 }

@@ -14,7 +14,7 @@ import { parseLastEventId, streamStoreEvents } from '../store/events.ts';
 import type { PodLogFanout } from '../kube/pod-log-fanout.ts';
 import type { StoreReader } from '../store/reader.ts';
 import type { StoreSpec } from '../store/spec.ts';
-import { newestPod } from '../store/view.ts';
+import { isRecordOf, newestPod } from '../store/view.ts';
 import { revealAdminPassword } from '../store/admin-credentials.ts';
 import { listRevisions } from '../store/revisions.ts';
 import { changeStoreBody, type ChangeStoreBody, createStoreBody, type CreateStoreBody, rollbackBody, storeParams } from './stores.schema.ts';
@@ -135,7 +135,7 @@ export function storesRouter(deps: StoreRouteDeps): { api: Router; seed: Router 
     const job = store.state.operation?.job;
     const pod = job ? newestPod(deps.cache.pods.list(), job) : undefined;
     const record = reader.record(params.name);
-    let log = record?.job === job ? record?.log ?? '' : '';
+    let log = isRecordOf(record, job, store.uid) ? record.log : '';
     if (pod && pod.status?.phase !== 'Pending') {
       log = await deps.kube.core.readNamespacedPodLog({ namespace: PLATFORM_NAMESPACE, name: pod.metadata!.name!, container: 'provisioner' }).catch(() => log);
     }
@@ -148,7 +148,9 @@ export function storesRouter(deps: StoreRouteDeps): { api: Router; seed: Router 
     const resume = parseLastEventId(ctx.get('Last-Event-ID') || (ctx.query.lastEventId as string | undefined));
     const channel = openSse(ctx, deps.heartbeatMs);
     const who = principal(ctx);
-    streamStoreEvents({ name: params.name, uid: store.uid, mayView: (view) => canSee(who, view.tenant) }, deps, channel, resume);
+    // `?uid=` pins a reconnect to the store first followed: a later store of the same name is not it.
+    const uid = typeof ctx.query.uid === 'string' && ctx.query.uid ? ctx.query.uid : store.uid;
+    streamStoreEvents({ name: params.name, uid, mayView: (view) => canSee(who, view.tenant) }, deps, channel, resume);
   });
 
   // The seed's clients: `POST /stores {"name","type"}` and `DELETE /stores/:name`.

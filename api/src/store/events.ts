@@ -8,7 +8,7 @@ import type { StoreCache } from '../kube/cache.ts';
 import type { PodLogFanout } from '../kube/pod-log-fanout.ts';
 import { PLATFORM_NAMESPACE, storeNamespace } from './names.ts';
 import type { StoreReader } from './reader.ts';
-import { latestJob, newestPod, type StoreView } from './view.ts';
+import { isRecordOf, latestJob, newestPod, type StoreView } from './view.ts';
 
 export interface ResumePoint {
   job: string;
@@ -53,7 +53,7 @@ export function streamStoreEvents(target: FeedTarget, deps: { cache: StoreCache;
   const startFollowing = (job: string) => {
     const pod = newestPod(cache.pods.list(), job);
     const record = reader.record(name);
-    if (!pod && record?.job === job) {
+    if (!pod && isRecordOf(record, job, uid)) {
       record.log.split('\n').filter((l, i, all) => l || i < all.length - 1).forEach((line, i) => emitLine(job, line, i + 1));
       logDone = true;
       return;

@@ -5,6 +5,7 @@
 // nothing a user asked for is lost, and nothing runs twice.
 import type { V1Job, V1Namespace } from '@kubernetes/client-node';
 import { ANNOTATIONS, LABELS, type Operation, operationJobName } from './names.ts';
+import { PLAN_NAMES } from './plans.ts';
 import type { StoreSpec } from './spec.ts';
 
 export interface OperationIntent {
@@ -34,7 +35,10 @@ export function readIntent(namespace: V1Namespace): OperationIntent | undefined 
   if (!raw) return undefined;
   try {
     const intent = JSON.parse(raw) as OperationIntent;
-    const valid = typeof intent.job === 'string' && OPERATIONS.includes(intent.operation) && Number.isInteger(intent.seq);
+    const store = namespace.metadata?.labels?.[LABELS.store] ?? '';
+    const valid = OPERATIONS.includes(intent?.operation) && Number.isInteger(intent.seq)
+      && intent.job === operationJobName(store, intent.operation, intent.seq)
+      && Number.isFinite(Date.parse(intent.requestedAt));
     return valid ? intent : undefined;
   } catch {
     return undefined;
@@ -52,10 +56,16 @@ export function readSpec(namespace: V1Namespace): StoreSpec | undefined {
   if (!raw) return undefined;
   try {
     const spec = JSON.parse(raw) as StoreSpec;
-    return typeof spec?.plan === 'string' && typeof spec.host === 'string' ? spec : undefined;
+    return isStoreSpec(spec) ? spec : undefined;
   } catch {
     return undefined;
   }
+}
+
+export function isStoreSpec(value: unknown): value is StoreSpec {
+  const spec = value as StoreSpec;
+  return (PLAN_NAMES as readonly string[]).includes(spec?.plan) && typeof spec.host === 'string' && spec.host !== ''
+    && typeof spec.title === 'string' && typeof spec.adminEmail === 'string';
 }
 
 /** Whether a Job belongs to this store namespace (this incarnation of the store name). */

@@ -4,7 +4,7 @@
 import { gunzipSync } from 'node:zlib';
 import type { CoreV1Api, V1Secret } from '@kubernetes/client-node';
 import { storeNamespace } from './names.ts';
-import { PLAN_NAMES } from './plans.ts';
+import { isStoreSpec } from './intent.ts';
 import type { StoreSpec } from './spec.ts';
 
 export interface Revision {
@@ -39,23 +39,26 @@ export function decodeRelease(secret: V1Secret): HelmRelease | undefined {
 /** The store settings a release was made with, when its values hold all of them. */
 export function specOfRelease(release: HelmRelease | undefined): StoreSpec | undefined {
   const config = release?.config;
-  const plan = config?.plan;
-  const host = config?.ingress?.host;
-  if (!plan || !(PLAN_NAMES as readonly string[]).includes(plan) || !host) return undefined;
-  return { plan: plan as StoreSpec['plan'], host, title: config.store?.title ?? '', adminEmail: config.store?.adminEmail ?? '' };
+  const spec = { plan: config?.plan, host: config?.ingress?.host, title: config?.store?.title, adminEmail: config?.store?.adminEmail };
+  return isStoreSpec(spec) ? spec : undefined;
+}
+
+/** An ISO time, or undefined for anything that is not a date. */
+function isoTime(value: string | number | undefined): string | undefined {
+  const time = typeof value === 'number' ? value : Date.parse(value ?? '');
+  return Number.isFinite(time) ? new Date(time).toISOString() : undefined;
 }
 
 export function toRevision(secret: V1Secret): Revision {
   const labels = secret.metadata?.labels ?? {};
   const release = decodeRelease(secret);
   const spec = specOfRelease(release);
-  const modifiedAt = Number(labels.modifiedAt);
-  const updatedAt = release?.info?.last_deployed ?? (modifiedAt ? new Date(modifiedAt * 1000).toISOString() : secret.metadata?.creationTimestamp?.toString());
+  const updatedAt = isoTime(release?.info?.last_deployed) ?? isoTime(Number(labels.modifiedAt) * 1000) ?? isoTime(secret.metadata?.creationTimestamp ? new Date(secret.metadata.creationTimestamp).getTime() : undefined);
   return {
     revision: Number(labels.version ?? release?.version ?? 0),
     status: labels.status ?? release?.info?.status ?? 'unknown',
     ...(spec ? { plan: spec.plan, spec } : {}),
-    ...(updatedAt ? { updatedAt: new Date(updatedAt).toISOString() } : {}),
+    ...(updatedAt ? { updatedAt } : {}),
     ...(release?.info?.description ? { description: release.info.description } : {}),
   };
 }

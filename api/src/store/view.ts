@@ -35,13 +35,20 @@ export function newestPod(pods: readonly V1Pod[], jobName: string): V1Pod | unde
 /** The saved record of a finished operation: { job, message, log }. */
 export interface OperationRecord {
   job: string;
+  /** The store namespace it was saved for (absent in records from before incarnations). */
+  storeUid?: string;
   message: string;
   log: string;
 }
 
 export function readRecord(configMap: V1ConfigMap | undefined): OperationRecord | undefined {
   const data = configMap?.data;
-  return data?.job ? { job: data.job, message: data.message ?? '', log: data.log ?? '' } : undefined;
+  return data?.job ? { job: data.job, storeUid: data.storeUid, message: data.message ?? '', log: data.log ?? '' } : undefined;
+}
+
+/** Whether a saved record is of this Job of this store (not of an earlier store of the name). */
+export function isRecordOf(record: OperationRecord | undefined, job: string | undefined, storeUid: string | undefined): record is OperationRecord {
+  return !!record && record.job === job && (!record.storeUid || record.storeUid === storeUid);
 }
 
 export function toStoreView(namespace: V1Namespace, jobs: readonly V1Job[], pods: readonly V1Pod[], record?: OperationRecord): StoreView {
@@ -51,7 +58,7 @@ export function toStoreView(namespace: V1Namespace, jobs: readonly V1Job[], pods
   const intent = readIntent(namespace);
   const job = latestJob(jobs, namespace);
   const pod = job && newestPod(pods, job.metadata!.name!);
-  const savedMessage = record && job && record.job === job.metadata!.name ? record.message : undefined;
+  const savedMessage = isRecordOf(record, job?.metadata?.name, namespace.metadata?.uid) ? record.message : undefined;
   const problem = !spec ? 'its settings annotation is missing or not valid JSON' : !labels[LABELS.tenant] ? 'its tenant label is missing' : undefined;
   const state = problem
     ? { phase: 'Unknown' as const, reason: 'InvalidStoreData', message: `The store's namespace cannot be read: ${problem}. Ask the platform operator to repair or delete it.`, since: new Date(namespace.metadata?.creationTimestamp ?? 0).toISOString() }

@@ -188,13 +188,15 @@ export class StoreManager extends LitElement {
 
   /** Streams the store's status and log lines into its timeline. */
   private follow(name: string) {
+    const uid = this._stores.find((s) => s.name === name)?.uid;
     this.following?.abort();
     const controller = new AbortController();
     this.following = controller;
     this._entries = [];
     let lastPhase = '';
     void followEvents({
-      url: this.api.url(`/stores/${encodeURIComponent(name)}/events`),
+      // Pinned to this store: after a drop, a later store of the same name is not followed.
+      url: this.api.url(`/stores/${encodeURIComponent(name)}/events${uid ? `?uid=${encodeURIComponent(uid)}` : ''}`),
       headers: this.api.headers(),
       signal: controller.signal,
       onConnection: (state) => { if (!controller.signal.aborted) this._connection = state; },
