@@ -56,14 +56,18 @@ plain_reason() {
   esac
 }
 
-# run_helm STEP ARGS... — runs helm, streams its output as progress lines, keeps it for the reason.
+# run_helm STEP ARGS... — runs helm; each line it prints becomes a progress line as it is
+# printed (a person watching sees what Helm is doing now, not after it ends), and is kept for
+# the reason. A pipeline's status is its last command's, so Helm's own goes through a file.
 run_helm() {
   step=$1; shift
   progress "$step" started "helm $*"
-  helm "$@" >"$WORK/helm.out" 2>&1
-  code=$?
-  while IFS= read -r line; do progress "$step" output "$line"; done <"$WORK/helm.out"
-  return "$code"
+  : >"$WORK/helm.out"
+  { helm "$@" 2>&1; echo "$?" >"$WORK/helm.code"; } | while IFS= read -r line || [ -n "$line" ]; do
+    printf '%s\n' "$line" >>"$WORK/helm.out"
+    progress "$step" output "$line"
+  done
+  return "$(cat "$WORK/helm.code")"
 }
 
 release_status() {

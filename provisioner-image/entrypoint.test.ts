@@ -1,6 +1,6 @@
 // The entrypoint's own logic with a stand-in `helm` on PATH that records its calls and plays
 // a scripted release state. (The real Helm runs it in the cluster suites.)
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -73,6 +73,30 @@ describe('provisioner entrypoint', () => {
   it('names the quota when the plan is too small', () => {
     const result = run({ operation: 'upgrade', failWith: 'Error: pods "x" is forbidden: exceeded quota: store-quota' });
     expect(result.termination).toBe('The store needs more resources than its plan allows; choose a larger plan.');
+  });
+
+  it('streams each Helm line while Helm still runs, and keeps its exit status', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'provisioner-live-'));
+    // A Helm that prints a line, then waits to be told to go on before it fails.
+    writeFileSync(path.join(dir, 'helm'), `#!/bin/sh
+case "$1" in
+  list) true ;;
+  upgrade) echo "waiting for 2 resources"; while [ ! -e "${dir}/go" ]; do sleep 0.05; done; echo "Error: timed out waiting for the condition"; exit 3 ;;
+esac
+`);
+    chmodSync(path.join(dir, 'helm'), 0o755);
+    const child = spawn('sh', [entrypoint], {
+      env: { PATH: `${dir}:/usr/bin:/bin`, TMPDIR: dir, TERMINATION_LOG: path.join(dir, 'termination'), OPERATION: 'install', RELEASE: 'shop1', NAMESPACE: 'store-shop1', STORE_VALUES: '{}' },
+    });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    await expect.poll(() => out, { timeout: 10_000 }).toContain('waiting for 2 resources');
+    expect(out).not.toContain('timed out');
+    writeFileSync(path.join(dir, 'go'), '');
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(code).toBe(1);
+    expect(out).toContain('"step":"install","status":"output","message":"Error: timed out waiting for the condition"');
+    expect(readFileSync(path.join(dir, 'termination'), 'utf8')).toMatch(/did not become ready/);
   });
 
   it('refuses an unknown operation', () => {
