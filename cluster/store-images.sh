@@ -4,6 +4,8 @@
 # recipe, and imports them into the test cluster's containerd. Usage:
 #   cluster/store-images.sh build    # Docker images only (cached); prints the image names
 #   cluster/store-images.sh import   # build, then import into the local cluster's containerd
+# The cache key is the recipe (these files), not the mirror's state: to pick up Debian's
+# latest security updates, delete $STOREFLEET_CACHE/store-images and run it again.
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -33,7 +35,7 @@ rootfs_tar() {
   if [ ! -s "$tar" ]; then
     command -v mmdebstrap >/dev/null || die "mmdebstrap is missing: apt-get install mmdebstrap"
     mkdir -p "$(dirname "$tar")"
-    log "building the $name image from Debian $STORE_DEBIAN_SUITE packages (takes a few minutes once)"
+    log "building the $name image from Debian $STORE_DEBIAN_SUITE packages: about 2 minutes, once"
     started=$SECONDS
     # Hooks get the rootfs path as $1; customize.sh puts the image contract in place,
     # including directories under /run, which mmdebstrap would otherwise empty.
@@ -43,12 +45,15 @@ rootfs_tar() {
       "deb $MIRROR $STORE_DEBIAN_SUITE main" "deb $MIRROR $STORE_DEBIAN_SUITE-updates main" \
       "deb $SECURITY_MIRROR $STORE_DEBIAN_SUITE-security main" >&2
     mv "$tar.partial" "$tar"
-    log "built the $name rootfs in $((SECONDS - started)) s ($(du -m "$tar" | cut -f1) MB)"
+    log "built the $name rootfs in $((SECONDS - started)) s ($(du -m "$tar" | cut -f1) MB): $(versions_in "$tar")"
     # Older recipes of the same image are dead weight.
     find "$(dirname "$tar")" -name "$name-*.tar" ! -path "$tar" -delete
   fi
   printf '%s\n' "$tar"
 }
+
+# What went in, as the customize hook recorded it (Debian versions of the main packages).
+versions_in() { tar -xOf "$1" ./etc/storefleet-versions | tr '\n' ' ' | sed 's/ $//'; }
 
 # docker_image NAME IMAGE PACKAGES CHANGES... → a Docker image from the cached rootfs.
 docker_image() {
@@ -56,7 +61,8 @@ docker_image() {
   tar=$(rootfs_tar "$name" "$packages")
   hash=$(recipe_hash "$name")
   if [ "$(docker image inspect -f '{{index .Config.Labels "io.storefleet.recipe"}}' "$image" 2>/dev/null)" != "$hash" ]; then
-    docker import --change "LABEL io.storefleet.recipe=$hash" "$@" "$tar" "$image" >/dev/null
+    docker import --change "LABEL io.storefleet.recipe=$hash" \
+      --change "LABEL io.storefleet.debian-versions=\"$(versions_in "$tar")\"" "$@" "$tar" "$image" >/dev/null
     log "docker image $image ($(docker image inspect -f '{{.Size}}' "$image" | awk '{printf "%d MB", $1/1e6}'))"
   fi
 }

@@ -78,11 +78,13 @@ describe('the store chart on the real cluster', () => {
     let install: { status: number | null; stdout: string; stderr: string };
 
     beforeAll(() => {
+      const started = Date.now();
       install = helmOnCluster(
         'upgrade', '--install', release, chartDir, '-n', namespace,
         '-f', valuesFile('values-local.yaml'), ...imageValues,
         '--set', 'existingSecret=shop1-credentials', '--wait', '--timeout', realImages ? '15m' : '5m',
       );
+      console.log(`[chart] helm upgrade --install --wait took ${((Date.now() - started) / 1000).toFixed(1)} s (${realImages ? 'official' : 'stand-in'} images)`);
     }, 1_000_000);
 
     it('reaches deployed and ready under the quota', async () => {

@@ -193,6 +193,7 @@ describe('a real store: WordPress and MariaDB from Debian packages', () => {
 
   it('installed WordPress for real with the setup step: title and admin in the database', async () => {
     const log = kubectl('logs', 'job/shop1-setup');
+    console.log(`[store] the setup Job's log:\n${log}`);
     expect(log).toMatch(/storefleet: installed WordPress 6\.1\.\d+: "My Store", admin user "admin"/);
     expect(log).toContain('storefleet: permalinks set to /%postname%/');
     expect(sql("SELECT option_value FROM wp_options WHERE option_name IN ('blogname') ")).toBe('My Store');

@@ -26,6 +26,10 @@ chroot "$root" dpkg --purge --force-depends galera-4 rsync socat lsof iproute2 l
   libconfig-inifiles-perl libfile-find-rule-perl libnumber-compare-perl libtext-glob-perl \
   perl perl-modules-5.36 libperl5.36 libgdbm-compat4 >/dev/null 2>&1
 
+# The Debian versions in this image, for its label and the build log.
+# shellcheck disable=SC2016  # dpkg-query's format, not the shell's
+chroot "$root" dpkg-query -W -f='${Package}=${Version}\n' mariadb-server-core mariadb-client >"$root/etc/storefleet-versions"
+
 # /run holds only what the image needs at start (mmdebstrap's own cleanup is skipped).
 find "$root/run" -mindepth 1 -maxdepth 1 ! -name lock ! -name apache2 ! -name mysqld -exec rm -rf {} +
 rm -rf "$root"/var/cache/* "$root"/var/lib/apt/lists/* "$root"/var/log/*.log "$root"/var/log/mysql "$root"/tmp/*

@@ -48,6 +48,10 @@ in_root dpkg --purge --force-depends default-mysql-client mariadb-client mariadb
   mariadb-common mysql-common libmariadb3 libconfig-inifiles-perl libfile-find-rule-perl \
   libnumber-compare-perl libtext-glob-perl perl perl-modules-5.36 libperl5.36 libgdbm-compat4 >/dev/null 2>&1
 
+# The Debian versions in this image, for its label and the build log.
+# shellcheck disable=SC2016  # dpkg-query's format, not the shell's
+chroot "$root" dpkg-query -W -f='${Package}=${Version}\n' wordpress apache2 libapache2-mod-php8.2 php8.2-common >"$root/etc/storefleet-versions"
+
 # Nothing else in a container needs package manager state or caches.
 # /run holds only what the image needs at start (mmdebstrap's own cleanup is skipped).
 find "$root/run" -mindepth 1 -maxdepth 1 ! -name lock ! -name apache2 ! -name mysqld -exec rm -rf {} +
