@@ -24,31 +24,45 @@ DPKG_EXCLUDES=(
   --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-exclude=/usr/share/lintian/*'
 )
 
+# What makes an image: its recipe files and the functions below that build it (not the
+# rest of this script, so a change to, say, a log line rebuilds nothing).
 recipe_hash() {
-  cat "$CLUSTER_DIR/store-images.sh" "$RECIPES/versions.env" "$RECIPES/$1"/* | sha256sum | cut -c1-16
+  { cat "$RECIPES/versions.env" "$RECIPES/$1"/*; declare -f build_rootfs build; printf '%s\n' "${DPKG_EXCLUDES[@]}"; } |
+    sha256sum | cut -c1-16
+}
+
+build_rootfs() {
+  local name=$1 packages=$2 out=$3
+  # Hooks get the rootfs path as $1; customize.sh puts the image contract in place,
+  # including directories under /run, which mmdebstrap would otherwise empty.
+  mmdebstrap --quiet --format=tar --variant=essential --skip=cleanup/run --include="$packages" "${DPKG_EXCLUDES[@]}" \
+    --customize-hook="bash $RECIPES/$name/customize.sh \"\$1\" $RECIPES/$name" \
+    "$STORE_DEBIAN_SUITE" "$out" \
+    "deb $MIRROR $STORE_DEBIAN_SUITE main" "deb $MIRROR $STORE_DEBIAN_SUITE-updates main" \
+    "deb $SECURITY_MIRROR $STORE_DEBIAN_SUITE-security main" >&2
 }
 
 # rootfs_tar NAME PACKAGES → the cached rootfs tarball of that image, built when missing.
 rootfs_tar() {
   local name=$1 packages=$2 tar started
   tar="$STOREFLEET_CACHE/store-images/$name-$STORE_DEBIAN_SUITE-$(recipe_hash "$name").tar"
+  mkdir -p "$(dirname "$tar")"
+  # One build at a time per cache (a test run and `npm start` may both ask).
+  exec 9>"$(dirname "$tar")/.lock"
+  flock 9
   if [ ! -s "$tar" ]; then
     command -v mmdebstrap >/dev/null || die "mmdebstrap is missing: apt-get install mmdebstrap"
-    mkdir -p "$(dirname "$tar")"
+    [ "$(id -u)" = 0 ] || die "building the store images needs root (mmdebstrap's chroot mode): sudo bash $0 ${COMMAND:-import}"
     log "building the $name image from Debian $STORE_DEBIAN_SUITE packages: about 2 minutes, once"
     started=$SECONDS
-    # Hooks get the rootfs path as $1; customize.sh puts the image contract in place,
-    # including directories under /run, which mmdebstrap would otherwise empty.
-    mmdebstrap --quiet --format=tar --variant=essential --skip=cleanup/run --include="$packages" "${DPKG_EXCLUDES[@]}" \
-      --customize-hook="bash $RECIPES/$name/customize.sh \"\$1\" $RECIPES/$name" \
-      "$STORE_DEBIAN_SUITE" "$tar.partial" \
-      "deb $MIRROR $STORE_DEBIAN_SUITE main" "deb $MIRROR $STORE_DEBIAN_SUITE-updates main" \
-      "deb $SECURITY_MIRROR $STORE_DEBIAN_SUITE-security main" >&2
+    rm -f "$tar.partial"
+    build_rootfs "$name" "$packages" "$tar.partial"
     mv "$tar.partial" "$tar"
     log "built the $name rootfs in $((SECONDS - started)) s ($(du -m "$tar" | cut -f1) MB): $(versions_in "$tar")"
     # Older recipes of the same image are dead weight.
     find "$(dirname "$tar")" -name "$name-*.tar" ! -path "$tar" -delete
   fi
+  exec 9>&-
   printf '%s\n' "$tar"
 }
 
@@ -92,7 +106,8 @@ import_current() {
   fi
 }
 
-case "${1:-}" in
+COMMAND=${1:-}
+case "$COMMAND" in
   build) build ;;
   import)
     images=$(build)
