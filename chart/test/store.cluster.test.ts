@@ -277,6 +277,22 @@ describe('a real store: WordPress and MariaDB from Debian packages', () => {
     await loggedInAdmin();
   });
 
+  it('runs wp-cron against the real WordPress (the CronJob, started now)', async () => {
+    kubectl('create', 'job', 'wp-cron-now', '--from=cronjob/shop1-wp-cron');
+    await runJob('wp-cron-now');
+  });
+
+  it('takes WooCommerce from the configured source: none configured is said plainly too', async () => {
+    const upgrade = helmOnCluster(
+      'upgrade', release, chartDir, '-n', namespace, '-f', valuesFile('values-local.yaml'), '-f', valuesPath,
+      '--set', 'existingSecret=shop1-credentials', '--set', 'plan=medium', '--set', 'woocommerce.source=', '--wait', '--timeout', '10m',
+    );
+    expect(upgrade.status, upgrade.stderr).toBe(0);
+    expect(kubectl('logs', 'job/shop1-setup')).toContain(
+      'storefleet: WordPress is set up at http://shop.localhost; WooCommerce is not available: no source is configured (woocommerce.source is empty)',
+    );
+  });
+
   it('passes helm test: the WordPress REST API answers, and it says WooCommerce is not active', () => {
     const result = helmOnCluster('test', release, '-n', namespace, '--logs', '--timeout', '3m');
     expect(result.stderr).toBe('');
