@@ -6,10 +6,12 @@
 #                           containerd, runc, CNI plugins, iptables), the Docker engine that
 #                           builds images, busybox for the base image, binutils (strip) for
 #                           the Node runtime image, shellcheck, Chromium for browser tests,
-#                           Redis for shared rate limits, and schemathesis (PyPI) in a
+#                           Redis for shared rate limits, mmdebstrap for the store images
+#                           built from Debian packages, and schemathesis (PyPI) in a
 #                           virtualenv for the hostile-input test;
 #   setup-machine.sh start  only what `npm start` needs before it reaches a cluster (unzip
-#                           for helm/kubectl); starting the local cluster brings the rest.
+#                           for helm/kubectl); starting the local cluster brings the rest,
+#                           and mmdebstrap for the store images it then builds.
 set -euo pipefail
 
 if [ "${1:-}" = start ]; then
@@ -18,6 +20,7 @@ else
   PACKAGES=(
     docker.io etcd-server containerd runc containernetworking-plugins iptables conntrack
     iproute2 kmod openssl busybox-static unzip gcc libc6-dev binutils shellcheck chromium redis-server
+    mmdebstrap
   )
 fi
 SCHEMATHESIS_VERSION=4.32.5

@@ -22,6 +22,14 @@ if (!reachable) {
   run('bash', ['cluster/image.sh', 'build', helmImage, 'cluster/images/helm-tools/Dockerfile', tools], env);
   run('bash', ['cluster/image.sh', 'build', 'storefleet.local/provisioner:dev', 'Dockerfile.provisioner', '.',
     '--build-arg', 'BASE_IMAGE=storefleet.local/base:1', '--build-arg', `HELM_IMAGE=${helmImage}`], env);
+  if (!env.STOREFLEET_PLATFORM_VALUES) {
+    // The bundled cluster cannot pull the official images: stores run on ones built here.
+    console.error('storefleet: building the store images from Debian packages (about 3 min the first time, seconds after).');
+    const { buildStoreImages } = await import('../cluster/test/store-images.ts');
+    env.STOREFLEET_PLATFORM_VALUES = JSON.stringify(buildStoreImages());
+    console.error(`storefleet: stores use WordPress 6.1 (Apache, PHP 8.2) and MariaDB 10.11 built from Debian packages: STOREFLEET_PLATFORM_VALUES=${env.STOREFLEET_PLATFORM_VALUES}`);
+    console.error('storefleet: WooCommerce is not installed on them: it needs WordPress 6.7 or later and a download from wordpress.org, which this cluster cannot reach; each store says so.');
+  }
 }
 run(kubectl, ['apply', '-k', 'k8s/base'], env);
 

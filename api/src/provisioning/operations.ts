@@ -14,7 +14,7 @@ import { seqOf } from '../store/view.ts';
 import { buildDefaultServiceAccount, buildLimitRange, buildNetworkPolicies, buildResourceQuota } from './guardrails.ts';
 import { buildOperationJob, type ProvisionerSettings } from './job.ts';
 import { buildStoreNamespace } from './namespace.ts';
-import { buildApiReleasesRoleBinding, buildProvisionerRoleBinding, buildProvisionerServiceAccount } from './rbac.ts';
+import { buildApiStoreReaderRoleBinding, buildProvisionerRoleBinding, buildProvisionerServiceAccount } from './rbac.ts';
 import { type HeldSlot, StoreSlots } from './slots.ts';
 import type { OperationEvents } from '../observability/kube-events.ts';
 
@@ -299,7 +299,7 @@ export class StoreOperations {
     this.wrote('default-service-account');
     await createIfAbsent(() => core.createNamespacedSecret({ namespace, body: buildCredentialsSecret(credentialsSecretName(name)) }));
     this.wrote('secret');
-    await createIfAbsent(() => this.kube.rbac.createNamespacedRoleBinding({ namespace, body: buildApiReleasesRoleBinding(name) }));
+    await createIfAbsent(() => this.kube.rbac.createNamespacedRoleBinding({ namespace, body: buildApiStoreReaderRoleBinding(name) }));
     await this.ensureProvisionerIdentity(name, storeUid);
   }
 

@@ -4,7 +4,7 @@ import type { V1RoleBinding, V1ServiceAccount } from '@kubernetes/client-node';
 import { LABELS, MANAGED_BY, PLATFORM_NAMESPACE, provisionerServiceAccount } from '../store/names.ts';
 
 export const PROVISIONER_CLUSTER_ROLE = 'storefleet-provisioner';
-export const API_RELEASES_CLUSTER_ROLE = 'storefleet-api-releases';
+export const API_STORE_READER_CLUSTER_ROLE = 'storefleet-api-store-reader';
 /** The API's own identity (k8s/base/api-rbac.yaml). */
 const API_SERVICE_ACCOUNT = 'storefleet-api';
 
@@ -32,13 +32,13 @@ export function buildProvisionerRoleBinding(store: string): V1RoleBinding {
   };
 }
 
-/** Lets the API read the store's Helm release history, inside the store namespace only. */
-export function buildApiReleasesRoleBinding(store: string): V1RoleBinding {
+/** Lets the API read the store's Helm release history and setup outcome, inside the store namespace only. */
+export function buildApiStoreReaderRoleBinding(store: string): V1RoleBinding {
   return {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'RoleBinding',
-    metadata: { name: API_RELEASES_CLUSTER_ROLE, labels: { [LABELS.managedBy]: MANAGED_BY, [LABELS.store]: store } },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: API_RELEASES_CLUSTER_ROLE },
+    metadata: { name: API_STORE_READER_CLUSTER_ROLE, labels: { [LABELS.managedBy]: MANAGED_BY, [LABELS.store]: store } },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: API_STORE_READER_CLUSTER_ROLE },
     subjects: [{ kind: 'ServiceAccount', name: API_SERVICE_ACCOUNT, namespace: PLATFORM_NAMESPACE }],
   };
 }

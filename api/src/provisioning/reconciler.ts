@@ -156,6 +156,7 @@ export class Reconciler {
         .catch(() => '');
     }
     if (!message) message = job.status?.conditions?.find((c) => c.status === 'True')?.message ?? '';
+    if (jobCondition(job, 'Complete')) message = [message, await this.setupOutcome(store)].filter(Boolean).join(' ');
     const body: k8s.V1ConfigMap = {
       metadata: { name: operationRecordName(store), namespace: PLATFORM_NAMESPACE, labels: { [LABELS.managedBy]: MANAGED_BY, [LABELS.store]: store } },
       data: { job: jobName, storeUid, message, log },
@@ -166,6 +167,16 @@ export class Reconciler {
     }
     logger.info({ store, job: jobName }, 'saved operation record');
     return message;
+  }
+
+  /**
+   * What the store's own setup step said, e.g. whether WooCommerce is active or why not: its
+   * pod's termination message (the chart's setup Job, `<release>-setup`).
+   */
+  private async setupOutcome(store: string): Promise<string> {
+    const pods = await this.deps.kube.core.listNamespacedPod({ namespace: storeNamespace(store), labelSelector: `job-name=${store}-setup` }).catch(() => undefined);
+    const newest = pods?.items.sort((a, b) => new Date(b.metadata!.creationTimestamp!).getTime() - new Date(a.metadata!.creationTimestamp!).getTime())[0];
+    return newest?.status?.containerStatuses?.find((status) => status.name === 'setup')?.state?.terminated?.message?.trim() ?? '';
   }
 
   /**

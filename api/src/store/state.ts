@@ -100,7 +100,8 @@ export function deriveState({ namespace, job, pod, savedMessage, pendingIntent }
     });
   }
   if (complete) {
-    return withOperation({ phase: 'Ready', reason: `${capitalize(operation.type)}Succeeded`, message: why ?? 'The store is ready.', since: iso(complete.lastTransitionTime) });
+    // The saved record adds what the store's setup said (e.g. whether WooCommerce is active).
+    return withOperation({ phase: 'Ready', reason: `${capitalize(operation.type)}Succeeded`, message: savedMessage ?? why ?? 'The store is ready.', since: iso(complete.lastTransitionTime) });
   }
   if (namespace.metadata?.annotations?.[ANNOTATIONS.deleting]) {
     return withOperation({ phase: 'Deleting', reason: 'DeleteRequested', message: 'Waiting for the running operation before uninstalling.', since: iso(job.metadata?.creationTimestamp) });
