@@ -1,6 +1,9 @@
 // The store chart on the real cluster: admitted under PSA "restricted" with the platform's
 // quota and limits, then installed for real (stand-in images, see
 // cluster/images/standins/README.md) until ready, with its hook Job, CronJobs and helm test.
+// With STOREFLEET_CHART_REAL_IMAGES=1 (official images, a cluster that can pull them and
+// reach wordpress.org) it installs with woocommerce.required=true and also runs the seed's
+// order flow through the WooCommerce REST and Store APIs; those tests exist only then.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,12 +14,15 @@ import { buildCredentialsSecret, CREDENTIAL_KEYS } from '../../api/src/store/cre
 import { plans, type PlanName } from '../../api/src/store/plans.ts';
 import { buildImage, deleteNamespaces, kubeConfig, kubectlBinary, repoRoot, uniqueName } from '../../cluster/test/harness.ts';
 import { chartDir, helm, templateArgs, valuesFile } from './render.ts';
+import { header, logInAsAdmin, parse, StoreForwards, Visitor } from './store-http.ts';
 
 const standins = path.join(repoRoot, 'cluster/images/standins');
 // On a cluster that can pull the official images, STOREFLEET_CHART_REAL_IMAGES=1 installs
 // the chart exactly as a store gets it.
 const realImages = process.env.STOREFLEET_CHART_REAL_IMAGES === '1';
 const imageValues = realImages ? [] : ['-f', path.join(standins, 'test-values.yaml')];
+// With the official images WooCommerce must really be installed, or the install fails.
+const wooCommerceValues = realImages ? ['--set', 'woocommerce.required=true'] : [];
 const kc = kubeConfig();
 const core = kc.makeApiClient(k8s.CoreV1Api);
 const apps = kc.makeApiClient(k8s.AppsV1Api);
@@ -26,6 +32,7 @@ const namespaces = [namespace];
 const release = 'shop1';
 const secret = buildCredentialsSecret('shop1-credentials');
 const secretValues = Object.values(secret.stringData!);
+const forwards = new StoreForwards();
 
 const kubeEnv = () => ({ ...process.env, KUBECONFIG: inject('kubeconfig'), HELM_CACHE_HOME: '/tmp/storefleet-helm-cache' });
 const helmOnCluster = (...args: string[]) => {
@@ -41,7 +48,10 @@ beforeAll(async () => {
   await core.createNamespacedSecret({ namespace, body: secret });
 });
 
-afterAll(() => deleteNamespaces(kc, ...namespaces));
+afterAll(async () => {
+  forwards.close();
+  await deleteNamespaces(kc, ...namespaces);
+});
 
 /** A namespace as the platform makes it: PSA restricted, the plan's quota and limits. */
 async function createGuardedNamespace(name: string, plan: PlanName) {
@@ -81,7 +91,7 @@ describe('the store chart on the real cluster', () => {
       const started = Date.now();
       install = helmOnCluster(
         'upgrade', '--install', release, chartDir, '-n', namespace,
-        '-f', valuesFile('values-local.yaml'), ...imageValues,
+        '-f', valuesFile('values-local.yaml'), ...imageValues, ...wooCommerceValues,
         '--set', 'existingSecret=shop1-credentials', '--wait', '--timeout', realImages ? '15m' : '5m',
       );
       console.log(`[chart] helm upgrade --install --wait took ${((Date.now() - started) / 1000).toFixed(1)} s (${realImages ? 'official' : 'stand-in'} images)`);
@@ -145,5 +155,104 @@ describe('the store chart on the real cluster', () => {
         expect(objects).not.toContain(value);
       }
     });
+
+    // The seed's acceptance: only defined with the official images (not skipped otherwise).
+    if (realImages) describe('the order flow of the seed, through the WooCommerce APIs', orderFlow);
   });
 });
+
+/**
+ * The seed's acceptance on the official images: WooCommerce active, a product created by the
+ * admin, added to a guest's cart and checked out with Cash on delivery through the Store
+ * API, and the order with its product line visible to the admin. Runs after the install
+ * above (woocommerce.required=true), in the order written.
+ */
+function orderFlow() {
+  const host = 'shop.localhost';
+  const { woocommerce } = k8s.loadYaml<{ woocommerce: { version: string } }>(readFileSync(valuesFile('values.yaml'), 'utf8'));
+  const productName = `Seed mug ${uniqueName('product')}`;
+  const guestEmail = `guest-${uniqueName('order')}@example.com`;
+  let origin = '';
+  let admin: Visitor;
+  let nonce = '';
+  let productId = 0;
+  let orderId = 0;
+
+  beforeAll(async () => {
+    origin = await forwards.open({ kubectl: kubectlBinary(), env: kubeEnv(), namespace, release, host });
+  });
+
+  it(`says WooCommerce ${woocommerce.version} is active, and its Store API lists products`, async () => {
+    const [pod] = (await core.listNamespacedPod({ namespace, labelSelector: 'job-name=shop1-setup' })).items;
+    const message = pod!.status!.containerStatuses!.find((c) => c.name === 'setup')!.state!.terminated!.message;
+    expect(message).toBe(`WordPress is set up at http://${host}; WooCommerce ${woocommerce.version} is active`);
+    const products = await new Visitor(origin, host).request('GET', '/wp-json/wc/store/v1/products');
+    expect(products.status, products.body.slice(0, 500)).toBe(200);
+    // The setup step's sample product.
+    expect(parse<Array<{ name: string }>>(products).map((p) => p.name)).toContain('Sample product');
+  });
+
+  it('lets the admin (the platform password from the Secret) create a product through the REST API', async () => {
+    const stored = await core.readNamespacedSecret({ namespace, name: 'shop1-credentials' });
+    const password = Buffer.from(stored.data!['wordpress-admin-password']!, 'base64').toString('utf8');
+    ({ admin, nonce } = await logInAsAdmin(origin, host, password));
+    // Virtual: no shipping zone is needed to check it out.
+    const created = await admin.json('POST', '/wp-json/wc/v3/products', {
+      name: productName, type: 'simple', regular_price: '12.50', virtual: true, status: 'publish',
+    }, { 'x-wp-nonce': nonce });
+    expect(created.status, created.body.slice(0, 500)).toBe(201);
+    productId = parse<{ id: number }>(created).id;
+    expect(productId).toBeGreaterThan(0);
+    const listed = await new Visitor(origin, host).request('GET', `/wp-json/wc/store/v1/products/${productId}`);
+    expect(listed.status, listed.body.slice(0, 500)).toBe(200);
+    expect(parse<{ name: string; is_purchasable: boolean }>(listed)).toMatchObject({ name: productName, is_purchasable: true });
+  });
+
+  it('lets the admin enable the Cash on delivery gateway', async () => {
+    const cod = await admin.json('PUT', '/wp-json/wc/v3/payment_gateways/cod', { enabled: true }, { 'x-wp-nonce': nonce });
+    expect(cod.status, cod.body.slice(0, 500)).toBe(200);
+    expect(parse<{ id: string; enabled: boolean }>(cod)).toMatchObject({ id: 'cod', enabled: true });
+  });
+
+  it('lets a guest add the product to the cart and check out with Cash on delivery (Store API)', async () => {
+    const guest = new Visitor(origin, host);
+    const cart = await guest.request('GET', '/wp-json/wc/store/v1/cart');
+    expect(cart.status, cart.body.slice(0, 500)).toBe(200);
+    const cartToken = header(cart, 'Cart-Token');
+    let storeNonce = header(cart, 'Nonce');
+    expect(cartToken).toBeTruthy();
+    expect(storeNonce).toBeTruthy();
+    const session = () => ({ 'cart-token': cartToken!, nonce: storeNonce! });
+
+    const added = await guest.json('POST', '/wp-json/wc/store/v1/cart/add-item', { id: productId, quantity: 2 }, session());
+    expect([200, 201], added.body.slice(0, 500)).toContain(added.status);
+    expect(parse<{ items: Array<{ id: number; quantity: number }> }>(added).items).toEqual([expect.objectContaining({ id: productId, quantity: 2 })]);
+    storeNonce = header(added, 'Nonce') ?? storeNonce;
+
+    const address = {
+      first_name: 'Ada', last_name: 'Guest', address_1: '1 Market Street', city: 'San Francisco',
+      state: 'CA', postcode: '94105', country: 'US', phone: '+14155550100',
+    };
+    const checkout = await guest.json('POST', '/wp-json/wc/store/v1/checkout', {
+      billing_address: { ...address, email: guestEmail }, shipping_address: address, payment_method: 'cod',
+    }, session());
+    expect(checkout.status, checkout.body.slice(0, 1000)).toBe(200);
+    const order = parse<{ order_id: number; payment_method: string; payment_result: { payment_status: string } }>(checkout);
+    expect(order.payment_method).toBe('cod');
+    expect(order.payment_result.payment_status).toBe('success');
+    orderId = order.order_id;
+    expect(orderId).toBeGreaterThan(0);
+  });
+
+  it("shows the admin the guest's order with the product line (REST API)", async () => {
+    const reply = await admin.request('GET', `/wp-json/wc/v3/orders/${orderId}`, { headers: { 'x-wp-nonce': nonce } });
+    expect(reply.status, reply.body.slice(0, 500)).toBe(200);
+    const order = parse<{
+      id: number; status: string; payment_method: string; customer_id: number; billing: { email: string };
+      line_items: Array<{ product_id: number; name: string; quantity: number; total: string }>;
+    }>(reply);
+    expect(order).toMatchObject({ id: orderId, payment_method: 'cod', customer_id: 0, billing: { email: guestEmail } });
+    expect(['processing', 'on-hold', 'completed']).toContain(order.status);
+    expect(order.line_items).toEqual([expect.objectContaining({ product_id: productId, name: productName, quantity: 2, total: '25.00' })]);
+  });
+}
