@@ -9,7 +9,7 @@ import { buildStoreValues } from '../src/provisioning/job.ts';
 import { buildCredentialsSecret } from '../src/store/credentials.ts';
 import { plans } from '../src/store/plans.ts';
 import { deleteNamespaces, helmBinary, kubeConfig, repoRoot, uniqueName, waitFor } from '../../cluster/test/harness.ts';
-import { type ApiProcess, client, STANDIN_VALUES, startApi, TOKENS } from '../test/api-process.ts';
+import { type ApiProcess, client, STORE_TEST_VALUES, startApi, TOKENS } from '../test/api-process.ts';
 import { preparePlatform } from '../test/platform.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -65,7 +65,7 @@ async function directHelm(): Promise<number> {
   await core.createNamespacedResourceQuota({ namespace, body: buildResourceQuota(plans.small) });
   await core.createNamespacedLimitRange({ namespace, body: buildLimitRange(plans.small) });
   await core.createNamespacedSecret({ namespace, body: buildCredentialsSecret(`${name}-credentials`) });
-  const values = buildStoreValues(name, { plan: 'small', host: `${name}.localhost`, title: name, adminEmail: 'a@b.c' }, STANDIN_VALUES);
+  const values = buildStoreValues(name, { plan: 'small', host: `${name}.localhost`, title: name, adminEmail: 'a@b.c' }, STORE_TEST_VALUES);
   const start = performance.now();
   const result = spawnSync(helmBinary(), ['upgrade', '--install', name, path.join(repoRoot, 'chart'), '-n', namespace, '-f', '-', '--wait', '--rollback-on-failure', '--timeout', '300s'], {
     input: JSON.stringify(values), encoding: 'utf8', env: { ...process.env, KUBECONFIG: inject('kubeconfig') },

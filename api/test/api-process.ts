@@ -6,6 +6,7 @@ import path from 'node:path';
 import { inject } from 'vitest';
 import { hashToken } from '../src/http/auth.ts';
 import { repoRoot, waitFor } from '../../cluster/test/harness.ts';
+import { STORE_IMAGE_VALUES } from '../../cluster/test/store-images.ts';
 
 export const TOKENS = {
   alice: 'token-alice', aliceEmbed: 'token-alice-embed', bob: 'token-bob', carol: 'token-carol',
@@ -24,15 +25,11 @@ const tokenConfig = JSON.stringify([
 /** carol may have 5 stores; mallory (the fuzzer) none, so no hostile request can make one. */
 const TENANT_LIMITS = JSON.stringify({ carol: 5, mallory: 0 });
 
-/** Chart values that swap in the stand-in images (cluster/images/standins/README.md). */
-export const STANDIN_VALUES = {
-  image: {
-    wordpress: { repository: 'storefleet.local/standin-wordpress', tag: '1' },
-    cli: { repository: 'storefleet.local/standin-wp-cli', tag: '1' },
-    mariadb: { repository: 'storefleet.local/standin-mariadb', tag: '1' },
-    test: { repository: 'storefleet.local/base', tag: '1' },
-  },
-};
+/**
+ * Chart values every test store gets: the real WordPress and MariaDB images, built here from
+ * Debian packages (cluster/test/store-images.ts), since this machine cannot pull the official ones.
+ */
+export const STORE_TEST_VALUES = STORE_IMAGE_VALUES;
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -60,7 +57,7 @@ export async function startApi(env: Record<string, string> = {}, port?: number):
       PORT: String(listenPort),
       STOREFLEET_API_TOKENS: tokenConfig,
       STOREFLEET_PROVISIONER_IMAGE: 'storefleet.local/provisioner:test',
-      STOREFLEET_PLATFORM_VALUES: JSON.stringify(STANDIN_VALUES),
+      STOREFLEET_PLATFORM_VALUES: JSON.stringify(STORE_TEST_VALUES),
       STOREFLEET_HELM_TIMEOUT_SECONDS: '120',
       STOREFLEET_TENANT_STORE_LIMITS: TENANT_LIMITS,
       // Generous budgets: the suites make many requests; the rate-limit test sets its own.

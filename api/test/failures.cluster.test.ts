@@ -3,7 +3,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubeConfig, uniqueName } from '../../cluster/test/harness.ts';
-import { type ApiProcess, client, STANDIN_VALUES, startApi, TOKENS, waitForGone, waitForPhase } from './api-process.ts';
+import { type ApiProcess, client, STORE_TEST_VALUES, startApi, TOKENS, waitForGone, waitForPhase } from './api-process.ts';
 import { preparePlatform } from './platform.ts';
 
 const kc = kubeConfig();
@@ -27,7 +27,7 @@ describe('a failing install', () => {
   it('times out waiting for readiness, says so plainly, retries once, cleans up, and can be created again', async () => {
     // WordPress's image is not on the node and may not be pulled: its pod can never be ready.
     const broken = await apiWith(
-      { image: { ...STANDIN_VALUES.image, wordpress: { repository: 'storefleet.local/standin-wordpress', tag: 'missing', pullPolicy: 'Never' } } },
+      { image: { ...STORE_TEST_VALUES.image, wordpress: { repository: 'storefleet.local/wordpress', tag: 'missing', pullPolicy: 'Never' } } },
       { STOREFLEET_HELM_TIMEOUT_SECONDS: '30', STOREFLEET_JOB_BACKOFF_LIMIT: '1' },
     );
     const name = uniqueName('fail');
@@ -44,7 +44,7 @@ describe('a failing install', () => {
     expect(logs.body.lines.some((l: string) => l.includes('"step":"done","status":"failed"'))).toBe(true);
 
     // The same name, created again by a healthy platform, installs.
-    const healthy = await apiWith(STANDIN_VALUES);
+    const healthy = await apiWith(STORE_TEST_VALUES);
     const again = await healthy.create({ name });
     expect(again.status).toBe(202);
     expect(again.body.operation.job).toBe(`${name}-install-2`);
@@ -54,7 +54,7 @@ describe('a failing install', () => {
   });
 
   it('rejects settings the chart refuses, with the reason from the chart, after the pod is gone', async () => {
-    const strict = await apiWith({ ...STANDIN_VALUES, backup: { retentionDays: 0 } }, { STOREFLEET_JOB_BACKOFF_LIMIT: '0' });
+    const strict = await apiWith({ ...STORE_TEST_VALUES, backup: { retentionDays: 0 } }, { STOREFLEET_JOB_BACKOFF_LIMIT: '0' });
     const name = uniqueName('badval');
     await strict.create({ name });
     const failed = await waitForPhase(strict, name, 'Failed', 120_000);

@@ -224,6 +224,12 @@ describe.concurrent('a store\'s life', () => {
       expect(created.status).toBe(202);
       expect(created.body.operation.job).toBe(`${name}-install-1`);
       await waitForPhase(alice(), name, 'Ready');
+      // Real WordPress, set up for real; WooCommerce cannot be downloaded here, and the store says so.
+      const said = await waitFor('the store to say what its setup did', async () => {
+        const message = (await alice().get(name)).body.store.state.message as string;
+        return message.includes('WooCommerce') ? message : undefined;
+      }, 30_000, 500);
+      expect(said).toMatch(/WordPress is set up at http:\/\/.+; WooCommerce is not available: /);
       expect((await alice().call('POST', '/stores', { name, type: 'woocommerce' })).status).toBe(200);
       expect((await alice().call('DELETE', `/stores/${name}`)).status).toBe(202);
       await waitForGone(alice(), name);

@@ -1,9 +1,10 @@
 // What the API's cluster suites need installed: the platform's base manifests and the
-// images (provisioner from Dockerfile.provisioner itself, and the store stand-ins).
+// images (provisioner from Dockerfile.provisioner itself, and the store's WordPress and MariaDB).
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { inject } from 'vitest';
 import { buildImage, kubectlBinary, repoRoot } from '../../cluster/test/harness.ts';
+import { buildStoreImages } from '../../cluster/test/store-images.ts';
 
 let prepared = false;
 
@@ -18,10 +19,7 @@ export function preparePlatform() {
     BASE_IMAGE: 'storefleet.local/base:1',
     HELM_IMAGE: 'storefleet.local/helm-tools:test',
   });
-  const standins = path.join(repoRoot, 'cluster/images/standins');
-  for (const name of ['wordpress', 'mariadb', 'wp-cli']) {
-    buildImage(`storefleet.local/standin-${name}:1`, path.join(standins, name, 'Dockerfile'), path.join(standins, name));
-  }
+  buildStoreImages({ k3sContainerId: inject('k3sContainerId') || undefined });
   prepared = true;
 }
 

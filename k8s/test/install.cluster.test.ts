@@ -7,7 +7,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { hashToken } from '../../api/src/http/auth.ts';
-import { client, STANDIN_VALUES, waitForGone, waitForPhase } from '../../api/test/api-process.ts';
+import { client, STORE_TEST_VALUES, waitForGone, waitForPhase } from '../../api/test/api-process.ts';
 import { kubectl, preparePlatform } from '../../api/test/platform.ts';
 import { kubectlBinary, repoRoot, uniqueName, waitFor } from '../../cluster/test/harness.ts';
 
@@ -52,7 +52,7 @@ beforeAll(async () => {
     '    behavior: merge',
     '    literals:',
     '      - STOREFLEET_PROVISIONER_IMAGE=storefleet.local/provisioner:test',
-    `      - 'STOREFLEET_PLATFORM_VALUES=${JSON.stringify(STANDIN_VALUES)}'`,
+    `      - 'STOREFLEET_PLATFORM_VALUES=${JSON.stringify(STORE_TEST_VALUES)}'`,
     '      - STOREFLEET_HELM_TIMEOUT_SECONDS=120',
     'secretGenerator:',
     '  - name: storefleet-api-tokens',

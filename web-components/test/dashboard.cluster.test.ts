@@ -9,7 +9,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, uniqueName } from '../../cluster/test/harness.ts';
 import { CHROMIUM } from '../../vitest.config.ts';
-import { type ApiProcess, client, STANDIN_VALUES, startApi, TOKENS, waitForGone } from '../../api/test/api-process.ts';
+import { type ApiProcess, client, STORE_TEST_VALUES, startApi, TOKENS, waitForGone } from '../../api/test/api-process.ts';
 import { preparePlatform } from '../../api/test/platform.ts';
 
 const SCREENSHOTS = path.join(repoRoot, 'test-results/screenshots');
@@ -32,7 +32,7 @@ afterAll(async () => {
 });
 
 /** A signed-in dashboard on an API started with `values` as the platform's chart values. */
-async function openDashboard(values: object = STANDIN_VALUES, env: Record<string, string> = {}) {
+async function openDashboard(values: object = STORE_TEST_VALUES, env: Record<string, string> = {}) {
   const api = await startApi({ STOREFLEET_PLATFORM_VALUES: JSON.stringify(values), ...env });
   apis.push(api);
   const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
@@ -116,7 +116,7 @@ describe('the dashboard', () => {
 
   it('shows why a create failed, in plain words with the next step', async () => {
     // The chart refuses these settings: the install Job fails fast with the chart's reason.
-    const { page, rest } = await openDashboard({ ...STANDIN_VALUES, backup: { retentionDays: 0 } }, { STOREFLEET_JOB_BACKOFF_LIMIT: '0' });
+    const { page, rest } = await openDashboard({ ...STORE_TEST_VALUES, backup: { retentionDays: 0 } }, { STOREFLEET_JOB_BACKOFF_LIMIT: '0' });
     const name = uniqueName('uibad');
     await createInUi(page, name);
     const failure = page.locator('store-detail [part=failure]');
