@@ -70,7 +70,7 @@ build_with() {
   work="$out/src"
   mkdir -p "$work" "$out/bin"
   write_wrapper_module "$work"
-  log "building Kubernetes $KUBE_VERSION with $gov (cold build: ~15-25 min on 2 cores)"
+  log "building Kubernetes $KUBE_VERSION with $gov (first build only: about 9 min on 2 idle cores, up to 25 when busy; later starts take seconds)"
   local c start=$SECONDS
   for c in "${COMPONENTS[@]}"; do
     [ -x "$out/bin/$c" ] && continue
