@@ -40,5 +40,10 @@ build_base() {
   rm -rf "$dir"
 }
 
+# Docker builds the project's images FROM the base image, so it must be in Docker's own store
+# too: that store can be gone while the cluster's containerd still has the image (Docker
+# reinstalled, its data wiped).
+in_docker() { bash "$CLUSTER_DIR/docker.sh" && docker image inspect "$1" >/dev/null 2>&1; }
+
 current "$PAUSE_IMAGE" || { build_pause; stamp "$PAUSE_IMAGE"; }
-current "$BASE_IMAGE" || { build_base; stamp "$BASE_IMAGE"; }
+if ! current "$BASE_IMAGE" || ! in_docker "$BASE_IMAGE"; then build_base; stamp "$BASE_IMAGE"; fi
