@@ -1,6 +1,6 @@
 // HTTP to a store on the cluster, as its visitors see it: a cookie jar, `kubectl
 // port-forward` to the store's Service, and the admin's login through /wp-login.php with a
-// `wp_rest` nonce for the REST API (the same approach as store.cluster.test.ts).
+// `wp_rest` nonce for the REST API (shared with store.cluster.test.ts).
 import { type ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
 import { expect } from 'vitest';

@@ -6,7 +6,6 @@
 // checks that the store says so and still comes up; nothing here claims WooCommerce ran.
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
@@ -17,6 +16,7 @@ import { plans, type PlanName } from '../../api/src/store/plans.ts';
 import { deleteNamespaces, kubeConfig, kubectlBinary, uniqueName, waitFor } from '../../cluster/test/harness.ts';
 import { buildStoreImages } from '../../cluster/test/store-images.ts';
 import { chartDir, valuesFile } from './render.ts';
+import { Visitor } from './store-http.ts';
 
 const kc = kubeConfig();
 const core = kc.makeApiClient(k8s.CoreV1Api);
@@ -49,44 +49,6 @@ async function createGuardedNamespace(name: string, plan: PlanName) {
   await core.createNamespacedLimitRange({ namespace: name, body: buildLimitRange(plans[plan]) });
 }
 
-interface Reply { status: number; headers: http.IncomingHttpHeaders; body: string }
-
-/** A tiny HTTP client with a cookie jar that talks to the store as `shop.localhost`. */
-class Visitor {
-  readonly cookies = new Map<string, string>();
-  readonly origin: string;
-  constructor(origin: string) {
-    this.origin = origin;
-  }
-
-  request(method: string, target: string, { body, headers = {} }: { body?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
-    const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-    return new Promise((resolve, reject) => {
-      const req = http.request(new URL(target, this.origin), {
-        method, headers: { host: HOST, ...(cookie ? { cookie } : {}), ...(body ? { 'content-length': Buffer.byteLength(body) } : {}), ...headers },
-      }, (res) => {
-        for (const line of res.headers['set-cookie'] ?? []) {
-          const [pair = ''] = line.split(';');
-          const name = pair.slice(0, pair.indexOf('='));
-          const expires = /expires=([^;]+)/i.exec(line)?.[1];
-          if (expires && Date.parse(expires) < Date.now()) this.cookies.delete(name);
-          else this.cookies.set(name, pair.slice(pair.indexOf('=') + 1));
-        }
-        let data = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (data += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: data }));
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
-  }
-
-  json(method: string, target: string, body?: object, headers: Record<string, string> = {}) {
-    return this.request(method, target, { body: body && JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
-  }
-}
-
 /** `kubectl port-forward` to the store's Service from a free loopback port. */
 function forwardToStore(): Promise<string> {
   const child = spawn(kubectlBinary(), ['-n', namespace, 'port-forward', `svc/${release}-wordpress`, ':80'], {
@@ -104,7 +66,7 @@ function forwardToStore(): Promise<string> {
 
 /** A fresh forward (pods behind the Service change in this test) and a logged-in admin. */
 async function loggedInAdmin(): Promise<{ admin: Visitor; nonce: string }> {
-  const admin = new Visitor(await forwardToStore());
+  const admin = new Visitor(await forwardToStore(), HOST);
   const form = await admin.request('GET', '/wp-login.php');
   expect(form.status).toBe(200);
   expect(admin.cookies.has('wordpress_test_cookie')).toBe(true);
@@ -123,7 +85,7 @@ async function loggedInAdmin(): Promise<{ admin: Visitor; nonce: string }> {
 
 /** The post as anyone reads it through the REST API (404 when it is gone). */
 async function readPost(id: number) {
-  const visitor = new Visitor(await forwardToStore());
+  const visitor = new Visitor(await forwardToStore(), HOST);
   const reply = await visitor.request('GET', `/wp-json/wp/v2/posts/${id}`);
   return { status: reply.status, title: reply.status === 200 ? (JSON.parse(reply.body) as { title: { rendered: string } }).title.rendered : undefined };
 }
@@ -220,7 +182,7 @@ describe('a real store: WordPress and MariaDB from Debian packages', () => {
     const dashboard = await admin.request('GET', '/wp-admin/');
     expect(dashboard.status).toBe(200);
     expect(dashboard.body).toContain('<title>Dashboard');
-    const stranger = new Visitor(await forwardToStore());
+    const stranger = new Visitor(await forwardToStore(), HOST);
     await stranger.request('GET', '/wp-login.php');
     const refused = await stranger.request('POST', '/wp-login.php', {
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
