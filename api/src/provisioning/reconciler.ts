@@ -174,9 +174,9 @@ export class Reconciler {
    * pod's termination message (the chart's setup Job, `<release>-setup`).
    */
   private async setupOutcome(store: string): Promise<string> {
-    const pods = await this.deps.kube.core.listNamespacedPod({ namespace: storeNamespace(store), labelSelector: `job-name=${store}-setup` }).catch(() => undefined);
-    const newest = pods?.items.sort((a, b) => new Date(b.metadata!.creationTimestamp!).getTime() - new Date(a.metadata!.creationTimestamp!).getTime())[0];
-    return newest?.status?.containerStatuses?.find((status) => status.name === 'setup')?.state?.terminated?.message?.trim() ?? '';
+    const setupJob = `${store}-setup`;
+    const pods = await this.deps.kube.core.listNamespacedPod({ namespace: storeNamespace(store), labelSelector: `job-name=${setupJob}` }).catch(() => undefined);
+    return newestPod(pods?.items ?? [], setupJob)?.status?.containerStatuses?.find((status) => status.name === 'setup')?.state?.terminated?.message?.trim() ?? '';
   }
 
   /**
@@ -197,11 +197,11 @@ export class Reconciler {
   }
 
   /** Deletes the store's provisioner ServiceAccount if it is this store's (by the UID it is labelled with). */
-  private async removeServiceAccountOf(store: string, storeUid: string | undefined): Promise<boolean> {
+  private async removeServiceAccountOf(store: string, storeUid: string): Promise<boolean> {
     const { core } = this.deps.kube;
     const account = await core.readNamespacedServiceAccount({ namespace: PLATFORM_NAMESPACE, name: provisionerServiceAccount(store) }).catch(() => undefined);
     const owner = account?.metadata?.labels?.[LABELS.storeUid];
-    if (!account || (owner && storeUid && owner !== storeUid)) return false;
+    if (!account || (owner && owner !== storeUid)) return false;
     return deleteIfSame(account.metadata!.uid, (body) => core.deleteNamespacedServiceAccount({ namespace: PLATFORM_NAMESPACE, name: account.metadata!.name!, body }));
   }
 
