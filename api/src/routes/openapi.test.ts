@@ -20,4 +20,11 @@ describe('the OpenAPI document', () => {
     expect(create.properties.name.pattern).toBe('^[a-z][a-z0-9-]{1,30}[a-z0-9]$');
     expect(create.properties.plan.enum).toEqual(['small', 'medium', 'large']);
   });
+
+  it('documents the list\'s paging, filters and sort, from the same schema that checks them', () => {
+    const list = document.paths['/api/v1/stores'].get;
+    expect(list.parameters.map((p) => p.name)).toEqual(['limit', 'continue', 'phase', 'q', 'sort']);
+    expect(list.parameters.find((p) => p.name === 'sort')!.schema).toMatchObject({ default: 'name', enum: ['name', '-name', 'createdAt', '-createdAt', 'phase', '-phase'] });
+    expect(Object.keys(list.responses)).toEqual(['200', '400', '401']);
+  });
 });

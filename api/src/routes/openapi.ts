@@ -1,7 +1,7 @@
 // The OpenAPI 3.1 document, generated from the same zod schemas that validate requests, so
 // the two cannot drift apart. Served at /api/v1/openapi.json.
 import { z } from 'zod';
-import { changeStoreBody, createStoreBody, rollbackBody, storeName } from './stores.schema.ts';
+import { changeStoreBody, createStoreBody, listStoresQuery, rollbackBody, storeName } from './stores.schema.ts';
 
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output' = 'input') => z.toJSONSchema(schema, { io, unrepresentable: 'any' });
 
@@ -26,6 +26,32 @@ const json = (schema: object) => ({ content: { 'application/json': { schema } } 
 const storeAnswer = (description: string) => ({ description, ...json({ type: 'object', properties: { store: { type: 'object' }, operation: { type: 'object' } } }) });
 const nameParameter = { name: 'name', in: 'path', required: true, schema: jsonSchema(storeName) };
 
+/** Query parameters from a zod object schema, each with its own JSON schema and description. */
+function queryParameters(schema: z.ZodType) {
+  const { properties = {} } = jsonSchema(schema) as { properties?: Record<string, { description?: string }> };
+  return Object.entries(properties).map(([name, { description, ...property }]) => ({ name, in: 'query', required: false, ...(description ? { description } : {}), schema: property }));
+}
+
+const storePage = {
+  type: 'object',
+  required: ['items', 'metadata', 'counts'],
+  properties: {
+    items: { type: 'array', items: { type: 'object' } },
+    metadata: {
+      type: 'object',
+      properties: {
+        continue: { type: 'string', description: 'Send as `continue` for the next page; absent on the last one.' },
+        remainingItemCount: { type: 'integer', description: 'Matching stores after this page.' },
+      },
+    },
+    counts: {
+      type: 'object',
+      description: 'Every store you may see (a tenant its own, an admin all), by phase; filters do not apply.',
+      properties: { all: { type: 'integer' }, byPhase: { type: 'object', additionalProperties: { type: 'integer' } } },
+    },
+  },
+};
+
 export function buildOpenApiDocument() {
   return {
     openapi: '3.1.0',
@@ -37,7 +63,12 @@ export function buildOpenApiDocument() {
     security: [{ bearer: [] }],
     paths: {
       '/api/v1/stores': {
-        get: { operationId: 'listStores', responses: { 200: { description: 'Stores you may see', ...json({ type: 'object' }) }, ...errors(401) } },
+        get: {
+          operationId: 'listStores',
+          description: 'Stores you may see, from the watch cache. With `limit`, one page: pass its `metadata.continue` to get the next. The token holds the last row\'s sort key, so stores created or deleted meanwhile never make a row repeat or vanish.',
+          parameters: queryParameters(listStoresQuery),
+          responses: { 200: { description: 'A page of stores, and the counts by phase', ...json(storePage) }, ...errors(400, 401) },
+        },
         post: {
           operationId: 'createStore',
           requestBody: { required: true, ...json(jsonSchema(createStoreBody)) },

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { RESERVED_STORE_NAMES, STORE_NAME_PATTERN, STORE_NAME_RESERVED, STORE_NAME_RULE } from '../store/name-rules.ts';
 import { PLAN_NAMES } from '../store/plans.ts';
+import { SORTS, STORE_PHASES } from '../store/list-page.ts';
 
 export const storeName = z.string()
   .regex(STORE_NAME_PATTERN, STORE_NAME_RULE)
@@ -40,5 +41,23 @@ export const rollbackBody = z.strictObject({ revision: z.number().int().min(0).m
 
 export const storeParams = z.object({ name: storeName });
 
+/** The largest page; without `limit` the list holds every match. */
+export const MAX_PAGE_SIZE = 500;
+
+/** `GET /api/v1/stores`: every parameter optional; an unknown or repeated one is a 400. */
+export const listStoresQuery = z.strictObject({
+  limit: z.string().regex(/^[0-9]{1,4}$/, 'limit is a whole number.').transform(Number)
+    .pipe(z.number().int().min(1).max(MAX_PAGE_SIZE, `limit is at most ${MAX_PAGE_SIZE}.`)).optional()
+    .meta({ description: `Page size, 1-${MAX_PAGE_SIZE}; without it, every matching store.` }),
+  continue: z.string().min(1).max(2000).optional()
+    .meta({ description: 'The `metadata.continue` of the previous page, sent with the same phase, q and sort.' }),
+  phase: z.enum(STORE_PHASES).optional(),
+  q: z.string().trim().max(100).optional().transform((q) => q || undefined)
+    .meta({ description: 'Text found in the name, owner, shop host or title (case-insensitive).' }),
+  sort: z.enum(SORTS).default('name')
+    .meta({ description: '`name`, `createdAt` or `phase` (failed first); `-` for the reverse order. Ties go by name.' }),
+});
+
 export type CreateStoreBody = z.infer<typeof createStoreBody>;
 export type ChangeStoreBody = z.infer<typeof changeStoreBody>;
+export type ListStoresQuery = z.infer<typeof listStoresQuery>;

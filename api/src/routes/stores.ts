@@ -12,12 +12,14 @@ import { validate } from '../http/validate.ts';
 import { PLATFORM_NAMESPACE } from '../store/names.ts';
 import { parseLastEventId, streamStoreEvents } from '../store/events.ts';
 import type { PodLogFanout } from '../kube/pod-log-fanout.ts';
+import type { StoreActivityWatches } from '../kube/store-activity.ts';
 import type { StoreReader } from '../store/reader.ts';
 import type { StoreSpec } from '../store/spec.ts';
 import { isRecordOf, newestPod } from '../store/view.ts';
 import { revealAdminPassword } from '../store/admin-credentials.ts';
 import { listRevisions } from '../store/revisions.ts';
-import { changeStoreBody, type ChangeStoreBody, createStoreBody, type CreateStoreBody, rollbackBody, storeParams } from './stores.schema.ts';
+import { InvalidContinue, pageStores } from '../store/list-page.ts';
+import { changeStoreBody, type ChangeStoreBody, createStoreBody, type CreateStoreBody, listStoresQuery, type ListStoresQuery, rollbackBody, storeParams } from './stores.schema.ts';
 
 export interface StoreRouteDeps {
   kube: KubeClients;
@@ -26,6 +28,8 @@ export interface StoreRouteDeps {
   operations: StoreOperations;
   /** Shared follows of operation pods' logs, for the event streams. */
   logs: PodLogFanout;
+  /** Shared watches of what runs in store namespaces, for `progress` events. */
+  activity?: StoreActivityWatches;
   /** Shops get <name>.<baseDomain> unless a host is given. */
   baseDomain: string;
   heartbeatMs: number;
@@ -66,11 +70,23 @@ export function storesRouter(deps: StoreRouteDeps): { api: Router; seed: Router 
   };
   router.post('/', validate({ body: createStoreBody }), createStore);
 
-  router.get('/', async (ctx) => {
+  router.get('/', validate({ query: listStoresQuery }), async (ctx) => {
     const who = principal(ctx);
     requireScope(who, 'read');
-    ctx.type = 'application/json';
-    ctx.body = reader.listJson(who.role === 'admin' ? undefined : who.tenant);
+    const tenant = who.role === 'admin' ? undefined : who.tenant;
+    const query = (ctx.state.input as { query: ListStoresQuery }).query;
+    // Unfiltered, unpaged: the body serialized once per cache change.
+    if (Object.keys(ctx.query).length === 0) {
+      ctx.type = 'application/json';
+      ctx.body = reader.listJson(tenant);
+      return;
+    }
+    try {
+      ctx.body = pageStores(reader.list(tenant), query, reader.counts(tenant));
+    } catch (error) {
+      if (error instanceof InvalidContinue) throw new HttpError(400, 'invalid_continue', error.message);
+      throw error;
+    }
   });
 
   router.get('/:name', validate({ params: storeParams }), async (ctx) => {

@@ -3,11 +3,14 @@
 import type { StoreCache } from '../kube/cache.ts';
 import { type KubeClients, statusCode } from '../kube/clients.ts';
 import { LABELS, operationRecordName, PLATFORM_NAMESPACE, storeNamespace } from './names.ts';
+import { countByPhase, type StoreCounts } from './list-page.ts';
 import { readRecord, toStoreView, type StoreView } from './view.ts';
 
 interface Listing {
   version: number;
+  /** Sorted by name. */
   views: StoreView[];
+  counts?: StoreCounts;
   json?: string;
 }
 
@@ -30,10 +33,17 @@ export class StoreReader {
     return this.listing(tenant).views;
   }
 
-  /** The list response body, `{"items":[...]}`, serialized once per change. */
+  /** The stores by phase, counted once per change. */
+  counts(tenant?: string): StoreCounts {
+    const listing = this.listing(tenant);
+    listing.counts ??= countByPhase(listing.views);
+    return listing.counts;
+  }
+
+  /** The whole-list response body (the shape of one page holding everything), serialized once per change. */
   listJson(tenant?: string): string {
     const listing = this.listing(tenant);
-    listing.json ??= JSON.stringify({ items: listing.views });
+    listing.json ??= JSON.stringify({ items: listing.views, metadata: { remainingItemCount: 0 }, counts: this.counts(tenant) });
     return listing.json;
   }
 
