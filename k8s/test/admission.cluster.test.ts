@@ -25,9 +25,16 @@ function asApi(args: string[], input?: string) {
   }
 }
 
+const RESTRICTED = { 'pod-security.kubernetes.io/enforce': 'restricted' };
 const namespaceManifest = (name: string, labelled: boolean) => JSON.stringify({
   apiVersion: 'v1', kind: 'Namespace',
-  metadata: { name, labels: labelled ? { 'app.kubernetes.io/managed-by': 'storefleet' } : {} },
+  metadata: { name, labels: labelled ? { 'app.kubernetes.io/managed-by': 'storefleet', 'storefleet.io/store': name.replace(/^store-/, ''), ...RESTRICTED } : RESTRICTED },
+});
+/** The API's writer role in a namespace, bound to `account` (the API itself unless told). */
+const writerBinding = (account = 'storefleet-api') => JSON.stringify({
+  apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: `writer-${account}` },
+  roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'storefleet-api-store-writer' },
+  subjects: [{ kind: 'ServiceAccount', name: account, namespace: 'storefleet-system' }],
 });
 const quotaManifest = JSON.stringify({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'q' }, spec: { hard: { pods: '1' } } });
 
@@ -66,11 +73,32 @@ describe('the storefleet-api admission policy', () => {
     expect(still.metadata?.labels?.['app.kubernetes.io/managed-by']).toBeUndefined();
   });
 
-  it('lets guardrails be written in a store namespace only', () => {
-    expect(asApi(['-n', managed, 'create', '-f', '-'], quotaManifest).ok).toBe(true);
-    const denied = asApi(['-n', unmanaged, 'create', '-f', '-'], quotaManifest);
+  it('lets guardrails be written in a store namespace only, once the API has bound its writer role there', async () => {
+    // No cluster-wide write inside namespaces: RBAC refuses until the per-store binding exists.
+    expect(asApi(['-n', managed, 'create', '-f', '-'], quotaManifest).output).toContain('forbidden');
+    expect(asApi(['-n', managed, 'create', '-f', '-'], writerBinding()).ok).toBe(true);
+    await waitFor('the writer binding to apply', async () => (asApi(['-n', managed, 'create', '-f', '-'], quotaManifest).ok ? true : undefined), 10_000, 200);
+    const denied = asApi(['-n', unmanaged, 'create', '-f', '-'], writerBinding());
     expect(denied.ok).toBe(false);
     expect(denied.output).toContain(`not "${unmanaged}"`);
+    expect(asApi(['-n', unmanaged, 'create', '-f', '-'], quotaManifest).output).toContain('forbidden');
+  });
+
+  it('denies lending a role to another account, a namespace not named store-<name>, and loosening Pod Security', () => {
+    const lent = asApi(['-n', managed, 'create', '-f', '-'], writerBinding('someone-else'));
+    expect(lent.ok).toBe(false);
+    expect(lent.output).toContain(`storefleet-api may bind storefleet-api-store-writer in "${managed}" only to the account it is for`);
+    const oddName = uniqueName('vap-odd');
+    const named = asApi(['create', '-f', '-'], namespaceManifest(oddName, true));
+    if (named.ok) created.push(oddName);
+    expect(named.ok).toBe(false);
+    expect(named.output).toContain(`storefleet-api may only create namespaces named store-<name>, not "${oddName}"`);
+    // An update (the API's verb; it has no patch), with the label changed.
+    const privileged = JSON.parse(namespaceManifest(managed, true));
+    privileged.metadata.labels['pod-security.kubernetes.io/enforce'] = 'privileged';
+    const loosened = asApi(['replace', '-f', '-'], JSON.stringify(privileged));
+    expect(loosened.ok).toBe(false);
+    expect(loosened.output).toContain('must keep pod-security.kubernetes.io/enforce=restricted');
   });
 
   it('leaves every other user alone', async () => {

@@ -14,7 +14,8 @@ import { seqOf } from '../store/view.ts';
 import { buildDefaultServiceAccount, buildLimitRange, buildNetworkPolicies, buildResourceQuota } from './guardrails.ts';
 import { buildOperationJob, type ProvisionerSettings } from './job.ts';
 import { buildStoreNamespace } from './namespace.ts';
-import { buildApiStoreReaderRoleBinding, buildProvisionerRoleBinding, buildProvisionerServiceAccount } from './rbac.ts';
+import { buildProvisionerRoleBinding, buildProvisionerServiceAccount } from './rbac.ts';
+import { ensureApiAccess } from './api-access.ts';
 import { type HeldSlot, StoreSlots } from './slots.ts';
 import type { OperationEvents } from '../observability/kube-events.ts';
 
@@ -213,6 +214,8 @@ export class StoreOperations {
     if (!intent || !spec) throw new StoreConflict(`The store's namespace ${namespace.metadata?.name} cannot be read (no valid operation or settings); ask the platform operator to repair or delete it.`);
     const name = namespace.metadata!.labels![LABELS.store]!;
     const storeUid = namespace.metadata!.uid!;
+    // First, since everything the API writes in the store's namespace needs it.
+    await ensureApiAccess(this.kube, name);
     // An uninstall needs only the provisioner's identity, and stops whatever ran before it.
     if (intent.operation === 'uninstall') {
       await this.ensureProvisionerIdentity(name, storeUid);
@@ -299,7 +302,6 @@ export class StoreOperations {
     this.wrote('default-service-account');
     await createIfAbsent(() => core.createNamespacedSecret({ namespace, body: buildCredentialsSecret(credentialsSecretName(name)) }));
     this.wrote('secret');
-    await createIfAbsent(() => this.kube.rbac.createNamespacedRoleBinding({ namespace, body: buildApiStoreReaderRoleBinding(name) }));
     await this.ensureProvisionerIdentity(name, storeUid);
   }
 

@@ -5,6 +5,7 @@ import { LABELS, MANAGED_BY, PLATFORM_NAMESPACE, provisionerServiceAccount } fro
 
 export const PROVISIONER_CLUSTER_ROLE = 'storefleet-provisioner';
 export const API_STORE_READER_CLUSTER_ROLE = 'storefleet-api-store-reader';
+export const API_STORE_WRITER_CLUSTER_ROLE = 'storefleet-api-store-writer';
 /** The API's own identity (k8s/base/api-rbac.yaml). */
 const API_SERVICE_ACCOUNT = 'storefleet-api';
 
@@ -32,13 +33,17 @@ export function buildProvisionerRoleBinding(store: string): V1RoleBinding {
   };
 }
 
-/** Lets the API read the store's Helm release history and setup outcome, inside the store namespace only. */
-export function buildApiStoreReaderRoleBinding(store: string): V1RoleBinding {
-  return {
+/**
+ * The API's own access to one store namespace (k8s/base/api-rbac.yaml): the writer role for
+ * guardrails, credentials and Events, the reader role for release history and what Kubernetes
+ * reports. Bound here, inside the store namespace only: the API holds neither cluster-wide.
+ */
+export function buildApiRoleBindings(store: string): V1RoleBinding[] {
+  return [API_STORE_READER_CLUSTER_ROLE, API_STORE_WRITER_CLUSTER_ROLE].map((role) => ({
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'RoleBinding',
-    metadata: { name: API_STORE_READER_CLUSTER_ROLE, labels: { [LABELS.managedBy]: MANAGED_BY, [LABELS.store]: store } },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: API_STORE_READER_CLUSTER_ROLE },
+    metadata: { name: role, labels: { [LABELS.managedBy]: MANAGED_BY, [LABELS.store]: store } },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
     subjects: [{ kind: 'ServiceAccount', name: API_SERVICE_ACCOUNT, namespace: PLATFORM_NAMESPACE }],
-  };
+  }));
 }
