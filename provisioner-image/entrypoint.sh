@@ -56,17 +56,46 @@ plain_reason() {
   esac
 }
 
-# run_helm STEP ARGS... — runs helm; each line it prints becomes a progress line as it is
-# printed (a person watching sees what Helm is doing now, not after it ends), and is kept for
-# the reason. A pipeline's status is its last command's, so Helm's own goes through a file.
+# helm_says LINE — a line of Helm's --debug output in fewer words, or nothing for the chart's
+# schema (which says nothing new).
+helm_says() {
+  case "$1" in
+    *'msg="unmarshalled JSON schema"'*) ;;
+    *'msg="waiting for resource"'*)
+      printf '%s\n' "$1" | sed -n 's/.* name=\([^ ]*\) kind=\([^ ]*\) .*actualStatus=\([^ ]*\).*/waiting for \2 \1: \3/p' ;;
+    *'msg="Created resource via patch"'*)
+      printf '%s\n' "$1" | sed -n 's/.* name=\([^ ]*\) gvk=".*Kind=\([^"]*\)".*/created \2 \1/p' ;;
+    level=*)
+      printf '%s\n' "$1" | sed -e 's/^level=[A-Z]* msg="\([^"]*\)" */\1 /' -e 's/ *$//' ;;
+    *) printf '%s\n' "$1" ;;
+  esac
+}
+
+# run_helm STEP ARGS... — runs helm with --debug; each line it prints becomes a progress line
+# as it is printed (a person watching sees what Helm is doing now, including which resources
+# it still waits for, not after it ends), and is kept for the reason. A pipeline's status is
+# its last command's, so Helm's own goes through a file. The pipeline runs in the background
+# so that a TERM (the Job ended early) is acted on at once, not after Helm.
 run_helm() {
   step=$1; shift
   progress "$step" started "helm $*"
   : >"$WORK/helm.out"
-  { helm "$@" 2>&1; echo "$?" >"$WORK/helm.code"; } | while IFS= read -r line || [ -n "$line" ]; do
-    printf '%s\n' "$line" >>"$WORK/helm.out"
-    progress "$step" output "$line"
-  done
+  { helm "$@" --debug 2>&1; echo "$?" >"$WORK/helm.code"; } | {
+    dumping=0 last=''
+    while IFS= read -r line || [ -n "$line" ]; do
+      printf '%s\n' "$line" >>"$WORK/helm.out"
+      # After success --debug dumps values, hooks and the manifest: kept in the file, not told.
+      case "$line" in
+        'USER-SUPPLIED VALUES:'*|'COMPUTED VALUES:'*|'HOOKS:'*|'MANIFEST:'*) dumping=1 ;;
+        'NOTES:'*) dumping=0 ;;
+      esac
+      [ "$dumping" = 1 ] && continue
+      said=$(helm_says "$line")
+      # Helm asks again every few seconds; a person needs to hear it once per change.
+      if [ -n "$said" ] && [ "$said" != "$last" ]; then progress "$step" output "$said"; last=$said; fi
+    done
+  } &
+  wait "$!"
   return "$(cat "$WORK/helm.code")"
 }
 
@@ -87,6 +116,9 @@ recover_pending() {
         finish 1 "$(plain_reason "$(cat "$WORK/helm.out")")" ;;
   esac
 }
+
+# Kubernetes stops the pod (TERM) when the platform ends the operation early; say so and go.
+trap 'finish 143 "The operation was stopped before it finished."' TERM
 
 : "${OPERATION:?OPERATION is required}" "${RELEASE:?RELEASE is required}" "${NAMESPACE:?NAMESPACE is required}"
 progress start started "$OPERATION of store $RELEASE in namespace $NAMESPACE"

@@ -45,7 +45,7 @@ describe('provisioner entrypoint', () => {
   it('installs with --wait, --rollback-on-failure and a timeout, one JSON line per step', () => {
     const result = run({ operation: 'install' });
     expect(result.code).toBe(0);
-    expect(result.calls.at(-1)).toMatch(/^upgrade --install shop1 \/chart -n store-shop1 -f .*\/values.yaml --wait --rollback-on-failure --timeout 90s$/);
+    expect(result.calls.at(-1)).toMatch(/^upgrade --install shop1 \/chart -n store-shop1 -f .*\/values.yaml --wait --rollback-on-failure --timeout 90s --debug$/);
     expect(result.values).toBe('{"plan":"small"}');
     expect(result.lines.map((l) => `${l.step}:${l.status}`)).toEqual(['start:started', 'inspect:succeeded', 'install:started', 'install:output', 'done:succeeded']);
     expect(result.termination).toBe('The store is ready: install completed.');
@@ -97,6 +97,70 @@ esac
     expect(code).toBe(1);
     expect(out).toContain('"step":"install","status":"output","message":"Error: timed out waiting for the condition"');
     expect(readFileSync(path.join(dir, 'termination'), 'utf8')).toMatch(/did not become ready/);
+  });
+
+  it("tells Helm's --debug progress in few words: what it created, what it still waits for, once per change", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'provisioner-debug-'));
+    writeFileSync(path.join(dir, 'helm'), `#!/bin/sh
+case "$1" in
+  list) true ;;
+  upgrade) cat <<'OUT'
+level=DEBUG msg="unmarshalled JSON schema" schema="{ a long schema }"
+level=DEBUG msg="Created resource via patch" namespace=store-shop1 name=shop1-mariadb gvk="apps/v1, Kind=StatefulSet"
+level=DEBUG msg="waiting for resources" count=15 timeout=5m0s
+level=DEBUG msg="waiting for resource" namespace=store-shop1 name=shop1-mariadb kind=StatefulSet expectedStatus=Current actualStatus=InProgress
+level=DEBUG msg="waiting for resource" namespace=store-shop1 name=shop1-mariadb kind=StatefulSet expectedStatus=Current actualStatus=InProgress
+level=DEBUG msg="waiting for resource" namespace=store-shop1 name=shop1-wordpress kind=Deployment expectedStatus=Current actualStatus=InProgress
+NAME: shop1
+USER-SUPPLIED VALUES:
+plan: small
+MANIFEST:
+kind: Secret
+NOTES:
+Your store is installed.
+OUT
+  ;;
+esac
+`);
+    chmodSync(path.join(dir, 'helm'), 0o755);
+    const result = spawnSync('sh', [entrypoint], {
+      encoding: 'utf8',
+      env: { PATH: `${dir}:/usr/bin:/bin`, TMPDIR: dir, TERMINATION_LOG: path.join(dir, 'termination'), OPERATION: 'install', RELEASE: 'shop1', NAMESPACE: 'store-shop1', STORE_VALUES: '{}' },
+    });
+    const said = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { status: string; message: string }).filter((l) => l.status === 'output').map((l) => l.message);
+    expect(said).toEqual([
+      'created StatefulSet shop1-mariadb',
+      'waiting for resources count=15 timeout=5m0s',
+      'waiting for StatefulSet shop1-mariadb: InProgress',
+      'waiting for Deployment shop1-wordpress: InProgress',
+      'NAME: shop1',
+      'NOTES:',
+      'Your store is installed.',
+    ]);
+    expect(result.status).toBe(0);
+  });
+
+  it('stops at once on TERM (the Job was ended early), with its own termination message', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'provisioner-term-'));
+    writeFileSync(path.join(dir, 'helm'), `#!/bin/sh
+case "$1" in
+  list) true ;;
+  upgrade) echo "waiting"; sleep 30 ;;
+esac
+`);
+    chmodSync(path.join(dir, 'helm'), 0o755);
+    const child = spawn('sh', [entrypoint], {
+      env: { PATH: `${dir}:/usr/bin:/bin`, TMPDIR: dir, TERMINATION_LOG: path.join(dir, 'termination'), OPERATION: 'install', RELEASE: 'shop1', NAMESPACE: 'store-shop1', STORE_VALUES: '{}' },
+    });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    await expect.poll(() => out, { timeout: 10_000 }).toContain('"message":"waiting"');
+    const stoppedAt = Date.now();
+    child.kill('SIGTERM');
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(code).toBe(143);
+    expect(Date.now() - stoppedAt).toBeLessThan(10_000);
+    expect(readFileSync(path.join(dir, 'termination'), 'utf8')).toMatch(/stopped before it finished/);
   });
 
   it('refuses an unknown operation', () => {

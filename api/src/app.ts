@@ -17,6 +17,7 @@ import { storesRouter } from './routes/stores.ts';
 import { plansRouter } from './routes/plans.ts';
 import { dashboardRouter } from './dashboard/dashboard.ts';
 import { accessLog } from './observability/audit.ts';
+import type { StoreActivityWatches } from './kube/store-activity.ts';
 import type { PlatformMetrics } from './observability/metrics.ts';
 import type { StoreReader } from './store/reader.ts';
 
@@ -26,6 +27,8 @@ export interface AppDeps {
   reader: StoreReader;
   operations: StoreOperations;
   logs: PodLogFanout;
+  /** Shared watches of what runs in store namespaces, for `progress` events. */
+  activity?: StoreActivityWatches;
   logger: Logger;
   tokens: readonly TokenEntry[];
   baseDomain: string;

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { readFileSync } from 'node:fs';
 import { hashToken, SCOPES, type TokenEntry } from './http/auth.ts';
+import { DEFAULT_BLOCKER_RULES } from './store/blockers.ts';
 
 const tokenEntries = z.array(z.strictObject({
   sha256: z.string().regex(/^[a-f0-9]{64}$/),
@@ -38,6 +39,11 @@ const schema = z.object({
   STOREFLEET_RECOVERY_GRACE_SECONDS: z.coerce.number().min(1).max(3600).default(30),
   /** Slots, provisioner ServiceAccounts and records no live store holds are freed once this old. */
   STOREFLEET_SWEEP_MIN_AGE_SECONDS: z.coerce.number().min(1).max(86_400).default(60),
+  /** End operations early on conditions waiting cannot heal (store/blockers.ts). */
+  STOREFLEET_FAIL_FAST: z.enum(['true', 'false']).default('true'),
+  STOREFLEET_IMAGE_PULL_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(15),
+  STOREFLEET_UNSCHEDULABLE_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(45),
+  STOREFLEET_CRASH_RESTARTS: z.coerce.number().int().min(1).max(100).default(3),
   /** Test only: the crash tests' fault hook, "<write step>" after which the process SIGKILLs itself. */
   STOREFLEET_TEST_CRASH_AFTER: z.enum(['slots', 'namespace', 'quota', 'limits', 'network-policy', 'default-service-account', 'secret', 'role-binding', 'service-account', 'job', 'started']).optional(),
 });
@@ -70,6 +76,12 @@ export function loadConfig(env: Record<string, string | undefined>) {
       sweepMinAgeMs: raw.STOREFLEET_SWEEP_MIN_AGE_SECONDS * 1000,
     },
     recoveryGraceMs: raw.STOREFLEET_RECOVERY_GRACE_SECONDS * 1000,
+    failFast: raw.STOREFLEET_FAIL_FAST === 'false' ? undefined : {
+      ...DEFAULT_BLOCKER_RULES,
+      pullGraceMs: raw.STOREFLEET_IMAGE_PULL_GRACE_SECONDS * 1000,
+      unschedulableGraceMs: raw.STOREFLEET_UNSCHEDULABLE_GRACE_SECONDS * 1000,
+      crashRestarts: raw.STOREFLEET_CRASH_RESTARTS,
+    },
   };
 }
 

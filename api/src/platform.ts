@@ -6,9 +6,12 @@ import type { Config } from './config.ts';
 import { StoreCache } from './kube/cache.ts';
 import { makeKubeClients } from './kube/clients.ts';
 import { PodLogFanout } from './kube/pod-log-fanout.ts';
+import { StoreActivityWatches } from './kube/store-activity.ts';
 import { OperationEvents } from './observability/kube-events.ts';
 import { PlatformMetrics } from './observability/metrics.ts';
 import { observeFinishedOperations } from './observability/operation-observer.ts';
+import { ProgressEvents } from './observability/progress-events.ts';
+import { FailFast } from './provisioning/fail-fast.ts';
 import { StoreOperations } from './provisioning/operations.ts';
 import { type Logger, Reconciler } from './provisioning/reconciler.ts';
 import { LABELS } from './store/names.ts';
@@ -36,13 +39,20 @@ export async function startPlatform(kubeConfig: k8s.KubeConfig, config: Config, 
     operationsInFlight: () => countBy(cache.jobs.list().filter((job) => !isFinished(job)), (job) => job.metadata?.labels?.[LABELS.operation] ?? 'unknown'),
     storesByPhase: () => countBy(reader.list(), (store) => store.state.phase),
   });
+  const activity = new StoreActivityWatches(kube, cache, logger);
+  const progressEvents = new ProgressEvents(kube, cache, activity, logger);
+  const stopActivity = activity.start();
+  const stopProgressEvents = progressEvents.start();
+  const stopFailFast = config.failFast
+    ? new FailFast({ kube, cache, activity, logger, rules: config.failFast, onEnded: (store, job, blocker) => progressEvents.blocked(store, job, blocker) }).start()
+    : () => undefined;
   const stopReconciler = new Reconciler({
     kube, cache, operations, logger, recoveryGraceMs: config.recoveryGraceMs, sweepMinAgeMs: config.operations.sweepMinAgeMs,
     onFinished: observeFinishedOperations(metrics, events, logger),
   }).start();
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
   const app = createApp({
-    kube, cache, reader, operations, logger, metrics, logs,
+    kube, cache, reader, operations, logger, metrics, logs, activity,
     tokens: config.tokens, baseDomain: config.baseDomain, trustProxy: config.trustProxy,
     rateLimit: config.rateLimit, redis,
     isReady: () => ready,
@@ -51,6 +61,9 @@ export async function startPlatform(kubeConfig: k8s.KubeConfig, config: Config, 
     app,
     async stop() {
       stopReconciler();
+      stopFailFast();
+      stopProgressEvents();
+      stopActivity();
       await cache.stop();
       redis?.disconnect();
     },

@@ -1,7 +1,7 @@
 // What a finished operation Job says about itself: its operation, outcome and duration.
 import type { V1Job } from '@kubernetes/client-node';
 import { LABELS } from '../store/names.ts';
-import { jobCondition } from '../store/state.ts';
+import { jobCondition, jobFailure } from '../store/state.ts';
 
 export interface OperationOutcome {
   operation: string;
@@ -12,7 +12,7 @@ export interface OperationOutcome {
 /** The outcome of a finished Job, or undefined while it runs. */
 export function operationOutcome(job: V1Job): OperationOutcome | undefined {
   const complete = jobCondition(job, 'Complete');
-  const done = complete ?? jobCondition(job, 'Failed');
+  const done = complete ?? jobFailure(job);
   if (!done) return undefined;
   const started = job.metadata?.creationTimestamp;
   const finished = job.status?.completionTime ?? done.lastTransitionTime;

@@ -1,11 +1,15 @@
-// The event feed of one store: `status` whenever its derived state changes, and `log` for
-// every provisioner line of its latest operation, id "<job>:<line>" so a client resuming with
-// Last-Event-ID gets each line once. Logs come from the live pod (followed) or, when the pod
-// is gone, from the saved operation record. A stream belongs to one store incarnation: it ends
-// (with a final `Deleted` status) when that store is gone or replaced by a later one of the
-// same name, and when the caller may no longer see it.
+// The event feed of one store: `status` whenever its derived state changes, `log` for every
+// provisioner line of its latest operation, and `progress` for what Kubernetes reports about
+// the store while that operation runs (its Events, pods and claims, in plain words, with a
+// summary of its parts). Ids are "<job>:<line>" and, once progress has been sent,
+// "<job>:<line>:<progress cursor>", so a client resuming with Last-Event-ID gets each line and
+// each progress item once. Logs come from the live pod (followed) or, when the pod is gone,
+// from the saved operation record. A stream belongs to one store incarnation: it ends (with a
+// final `Deleted` status) when that store is gone or replaced by a later one of the same
+// name, and when the caller may no longer see it.
 import type { StoreCache } from '../kube/cache.ts';
 import type { PodLogFanout } from '../kube/pod-log-fanout.ts';
+import type { StoreActivityWatches } from '../kube/store-activity.ts';
 import { PLATFORM_NAMESPACE, storeNamespace } from './names.ts';
 import type { StoreReader } from './reader.ts';
 import { isRecordOf, latestJob, newestPod, type StoreView } from './view.ts';
@@ -13,11 +17,14 @@ import { isRecordOf, latestJob, newestPod, type StoreView } from './view.ts';
 export interface ResumePoint {
   job: string;
   line: number;
+  /** The last progress item sent, as its cursor. */
+  progress?: string;
 }
 
 export function parseLastEventId(value: string | undefined): ResumePoint | undefined {
-  const match = /^([a-z0-9-]+):(\d+)$/.exec(value ?? '');
-  return match ? { job: match[1]!, line: Number(match[2]) } : undefined;
+  const match = /^([a-z0-9-]+):(\d+)(?::([0-9a-z]+\.[0-9a-f]{8}))?$/.exec(value ?? '');
+  if (!match) return undefined;
+  return match[3] ? { job: match[1]!, line: Number(match[2]), progress: match[3] } : { job: match[1]!, line: Number(match[2]) };
 }
 
 export interface FeedSink {
@@ -34,20 +41,51 @@ export interface FeedTarget {
   mayView: (store: StoreView) => boolean;
 }
 
-export function streamStoreEvents(target: FeedTarget, deps: { cache: StoreCache; reader: StoreReader; logs: PodLogFanout }, sink: FeedSink, resume?: ResumePoint) {
+export interface FeedDeps {
+  cache: StoreCache;
+  reader: StoreReader;
+  logs: PodLogFanout;
+  activity?: StoreActivityWatches;
+}
+
+export function streamStoreEvents(target: FeedTarget, deps: FeedDeps, sink: FeedSink, resume?: ResumePoint) {
   const { name, uid } = target;
-  const { cache, reader, logs } = deps;
+  const { cache, reader, logs, activity } = deps;
   let lastStatus = '';
   let followedJob: string | undefined;
   let logDone = false;
   let stopFollowing: (() => void) | undefined;
   let sent = 0;
+  /** Progress of the followed Job: keys sent, the cursor of the latest, the summary last sent. */
+  let progressSent = new Set<string>();
+  let progressAt = '';
+  let lastSummary = '';
+
+  const eventId = (job: string) => (progressAt ? `${job}:${sent}:${progressAt}` : `${job}:${sent}`);
 
   const emitLine = (job: string, line: string, n: number) => {
     if (resume?.job === job && n <= resume.line) return;
     if (n <= sent) return;
     sent = n;
-    sink.send('log', { job, line: n, text: line }, `${job}:${n}`);
+    sink.send('log', { job, line: n, text: line }, eventId(job));
+  };
+
+  const emitProgress = (job: string, since: Date) => {
+    const report = activity?.report(name, since);
+    if (!report) return;
+    const { summary } = report;
+    const resumedAfter = resume?.job === job ? resume.progress : undefined;
+    const fresh = report.items.filter(({ item, cursor }) => !progressSent.has(item.key) && !(resumedAfter && cursor <= resumedAfter));
+    for (const { item, cursor } of fresh) {
+      progressSent.add(item.key);
+      if (cursor > progressAt) progressAt = cursor;
+      lastSummary = summary.text;
+      sink.send('progress', { job, item, summary }, eventId(job));
+    }
+    if (summary.text !== lastSummary) {
+      lastSummary = summary.text;
+      sink.send('progress', { job, summary }, eventId(job));
+    }
   };
 
   const startFollowing = (job: string) => {
@@ -86,15 +124,30 @@ export function streamStoreEvents(target: FeedTarget, deps: { cache: StoreCache;
       followedJob = job;
       logDone = false;
       sent = 0;
+      progressSent = new Set();
+      progressAt = '';
+      lastSummary = '';
     }
     if (followedJob && !logDone) startFollowing(followedJob);
+    if (followedJob) followProgress();
+  };
+
+  const followProgress = () => {
+    const namespace = cache.namespaces.get(storeNamespace(name));
+    const job = namespace && latestJob(cache.jobs.list(), namespace);
+    const jobName = job?.metadata?.name;
+    if (jobName && jobName === followedJob && !sink.closed.aborted) emitProgress(jobName, new Date(job.metadata?.creationTimestamp ?? 0));
   };
 
   const unsubscribe = cache.subscribe((store) => {
     if (store === name) void update();
   });
+  const unsubscribeActivity = activity?.subscribe((store) => {
+    if (store === name) followProgress();
+  });
   sink.closed.addEventListener('abort', () => {
     unsubscribe();
+    unsubscribeActivity?.();
     stopFollowing?.();
   });
   void update();

@@ -26,6 +26,8 @@ export const ANNOTATIONS = {
   operationStarted: 'storefleet.io/operation-started',
   /** The slot Leases the store holds (JSON [{name, uid}], see provisioning/slots.ts). */
   slots: 'storefleet.io/slots',
+  /** On a Job ended early because it could not succeed: why (JSON, see store/blockers.ts). */
+  failure: 'storefleet.io/failure',
   /** The API request that started an operation Job: follow it from the audit log to kubectl. */
   requestId: 'storefleet.io/request-id',
 } as const;

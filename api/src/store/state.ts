@@ -1,5 +1,6 @@
 // A store's state, derived from cluster objects only (the API keeps none of its own).
 import type { V1Job, V1Namespace, V1Pod } from '@kubernetes/client-node';
+import { readFailureNote } from './blockers.ts';
 import type { OperationIntent } from './intent.ts';
 import { ANNOTATIONS, LABELS, type Operation } from './names.ts';
 
@@ -34,9 +35,29 @@ export function jobCondition(job: V1Job, type: string) {
   return job.status?.conditions?.find((c) => c.type === type && c.status === 'True');
 }
 
-/** Whether the Job has ended, either way. */
+/**
+ * The Job's failure: Failed, or FailureTarget, which the Job controller sets the moment it
+ * decides (its pods are still being stopped).
+ */
+export function jobFailure(job: V1Job) {
+  return jobCondition(job, 'Failed') ?? jobCondition(job, 'FailureTarget');
+}
+
+/**
+ * Whether the Job has ended, either way, its pods included: what may run next waits for this,
+ * while the store's state already shows a FailureTarget as Failed.
+ */
 export function isFinished(job: V1Job): boolean {
   return jobCondition(job, 'Complete') !== undefined || jobCondition(job, 'Failed') !== undefined;
+}
+
+/**
+ * When the provisioner exited 0: the operation is done then, not when the Job controller
+ * writes Complete a moment later.
+ */
+export function provisionerSucceededAt(pod: V1Pod | undefined): string | undefined {
+  const terminated = pod?.status?.containerStatuses?.find((status) => status.name === 'provisioner')?.state?.terminated;
+  return terminated?.exitCode === 0 ? iso(terminated.finishedAt) : undefined;
 }
 
 function terminationMessage(pod: V1Pod | undefined): string | undefined {
@@ -80,11 +101,16 @@ export function deriveState({ namespace, job, pod, savedMessage, pendingIntent }
     return { phase: 'Provisioning', reason: 'Pending', message: 'Waiting for the provisioning Job to be created.', since: iso(namespace.metadata?.creationTimestamp) };
   }
 
-  const failed = jobCondition(job, 'Failed');
-  const complete = jobCondition(job, 'Complete');
+  const failed = jobFailure(job);
+  const completeCondition = jobCondition(job, 'Complete');
+  const succeededAt = completeCondition ? iso(completeCondition.lastTransitionTime) : failed ? undefined : provisionerSucceededAt(pod);
+  const complete = succeededAt !== undefined;
   const why = terminationMessage(pod) ?? savedMessage;
 
   if (failed) {
+    // Ended early because it could not succeed: that reason, not the deadline it was given.
+    const note = readFailureNote(job);
+    if (note) return withOperation({ phase: 'Failed', reason: note.kind, message: note.message, since: note.failedAt });
     const verb = operation.type === 'uninstall' ? 'Deleting the store' : `The ${operation.type}`;
     const fallback = failed.reason === 'DeadlineExceeded'
       ? `${verb} took longer than the Job's deadline and was stopped.`
@@ -96,12 +122,12 @@ export function deriveState({ namespace, job, pod, savedMessage, pendingIntent }
       phase: 'Deleting',
       reason: complete ? 'Uninstalled' : 'Uninstalling',
       message: complete ? 'The release is gone; removing the namespace.' : 'Uninstalling the store with Helm.',
-      since: iso(complete?.lastTransitionTime ?? job.metadata?.creationTimestamp),
+      since: succeededAt ?? iso(job.metadata?.creationTimestamp),
     });
   }
   if (complete) {
     // The saved record adds what the store's setup said (e.g. whether WooCommerce is active).
-    return withOperation({ phase: 'Ready', reason: `${capitalize(operation.type)}Succeeded`, message: savedMessage ?? why ?? 'The store is ready.', since: iso(complete.lastTransitionTime) });
+    return withOperation({ phase: 'Ready', reason: `${capitalize(operation.type)}Succeeded`, message: savedMessage ?? why ?? 'The store is ready.', since: succeededAt });
   }
   if (namespace.metadata?.annotations?.[ANNOTATIONS.deleting]) {
     return withOperation({ phase: 'Deleting', reason: 'DeleteRequested', message: 'Waiting for the running operation before uninstalling.', since: iso(job.metadata?.creationTimestamp) });
