@@ -82,8 +82,18 @@ capabilities:
 {{ include "store.fullname" . }}-mariadb
 {{- end -}}
 
-{{/* Database settings shared by WordPress, the setup Job and wp-cron. */}}
-{{- define "store.wordpressEnv" -}}
+{{/* WordPress's eight keys and salts, as wp-config.php names them. */}}
+{{- define "store.saltNames" -}}
+AUTH_KEY SECURE_AUTH_KEY LOGGED_IN_KEY NONCE_KEY AUTH_SALT SECURE_AUTH_SALT LOGGED_IN_SALT NONCE_SALT
+{{- end -}}
+
+{{/* The credentials Secret key of a salt name: AUTH_KEY → wordpress-auth-key. */}}
+{{- define "store.saltKey" -}}
+wordpress-{{ . | lower | replace "_" "-" }}
+{{- end -}}
+
+{{/* Database settings shared by WordPress and the setup Job. */}}
+{{- define "store.databaseEnv" -}}
 - name: WORDPRESS_DB_HOST
   value: {{ include "store.mariadbHost" . }}:3306
 - name: WORDPRESS_DB_NAME
@@ -92,10 +102,6 @@ capabilities:
   value: wordpress
 - name: WORDPRESS_DB_PASSWORD_FILE
   value: /run/secrets/store/mariadb-password
-{{- range $key := list "AUTH_KEY" "SECURE_AUTH_KEY" "LOGGED_IN_KEY" "NONCE_KEY" "AUTH_SALT" "SECURE_AUTH_SALT" "LOGGED_IN_SALT" "NONCE_SALT" }}
-- name: WORDPRESS_{{ $key }}_FILE
-  value: /run/secrets/store/wordpress-{{ $key | lower | replace "_" "-" }}
-{{- end }}
 - name: WORDPRESS_CONFIG_EXTRA
   value: |
     define('DISABLE_WP_CRON', true);
@@ -104,16 +110,39 @@ capabilities:
     if (isset($_SERVER['HTTP_X_FORWARDED_PROTO']) && $_SERVER['HTTP_X_FORWARDED_PROTO'] === 'https') { $_SERVER['HTTPS'] = 'on'; }
 {{- end -}}
 
+{{/* The serving WordPress: its database and the keys and salts that sign its cookies. */}}
+{{- define "store.wordpressEnv" -}}
+{{ include "store.databaseEnv" . }}
+{{- range $name := splitList " " (include "store.saltNames" .) }}
+- name: WORDPRESS_{{ $name }}_FILE
+  value: /run/secrets/store/{{ include "store.saltKey" $name }}
+{{- end }}
+{{- end -}}
+
+{{/* The Secret keys the WordPress pod reads (never the database root password). */}}
+{{- define "store.wordpressSecretKeys" -}}
+{{- $keys := list "mariadb-password" -}}
+{{- range $name := splitList " " (include "store.saltNames" .) }}{{ $keys = append $keys (include "store.saltKey" $name) }}{{ end -}}
+{{- toJson $keys -}}
+{{- end -}}
+
 {{- define "store.url" -}}
 {{ if .Values.ingress.tls.enabled }}https{{ else }}http{{ end }}://{{ .Values.ingress.host }}
 {{- end -}}
 
-{{/* The credentials Secret as read-only files. */}}
+{{/*
+The credentials Secret as read-only files, only the keys a pod uses, so no pod holds a
+password it does not need: (dict "ctx" $ "keys" (list "mariadb-password")).
+*/}}
 {{- define "store.secretVolume" -}}
 - name: credentials
   secret:
-    secretName: {{ include "store.secretName" . }}
+    secretName: {{ include "store.secretName" .ctx }}
     defaultMode: 0440
+    items:
+      {{- range .keys }}
+      - {key: {{ . }}, path: {{ . }}}
+      {{- end }}
 {{- end -}}
 
 {{- define "store.resources" -}}
