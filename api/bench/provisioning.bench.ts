@@ -11,6 +11,7 @@ import { plans } from '../src/store/plans.ts';
 import { deleteNamespaces, helmBinary, kubeConfig, repoRoot, uniqueName, waitFor } from '../../cluster/test/harness.ts';
 import { type ApiProcess, client, STORE_TEST_VALUES, startApi, TOKENS } from '../test/api-process.ts';
 import { preparePlatform } from '../test/platform.ts';
+import { recordBenchResult } from '../../bench/results.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const kc = kubeConfig();
@@ -99,4 +100,14 @@ it(`P2: POST → install Job complete vs helm upgrade --install directly (${RUNS
     row('  container exited → Job complete', installs.map((t) => t.jobComplete - t.containerExited)),
     '',
   ].join('\n'));
+  await recordBenchResult({
+    id: 'P2',
+    title: 'POST → install Job complete vs helm upgrade --install directly',
+    settings: { runs: RUNS },
+    metrics: [
+      { name: 'overhead (median)', value: overhead, unit: 's', goal: { op: '<=', value: 3 } },
+      { name: 'helm upgrade --install (median)', value: median(helm) / 1000, unit: 's' },
+      { name: 'POST → Job complete (median)', value: median(viaStorefleet) / 1000, unit: 's' },
+    ],
+  });
 }, 1_800_000);

@@ -1,6 +1,7 @@
 // Benchmarks (not tests) of the platform at scale, each against a baseline measured in the
 // same run on the same cluster:
-//   P1  GET /api/v1/stores vs `helm list -A` at 300 releases (BENCH_P1_RELEASES=1000 for more)
+//   P1  GET /api/v1/stores (a first page of 50, a filtered page, the full list) vs
+//       `helm list -A` at 1,000 releases (BENCH_P1_RELEASES)
 //   P3  50 concurrent creates (each sent twice): Jobs, duplicates, errors, API peak RSS
 //   P4  200 SSE subscribers on one store: a log line's delivery latency vs following the
 //       pod's log straight from the Kubernetes API
@@ -18,8 +19,9 @@ import { deleteNamespaces, helmBinary, kubeConfig, uniqueName, waitFor } from '.
 import { type ApiProcess, client, startApi, TOKENS, waitForGone, waitForPhase } from '../test/api-process.ts';
 import { preparePlatform } from '../test/platform.ts';
 import { subscribe } from '../test/sse-subscribers.ts';
+import { recordBenchResult } from '../../bench/results.ts';
 
-const P1_RELEASES = Number(process.env.BENCH_P1_RELEASES ?? 300);
+const P1_RELEASES = Number(process.env.BENCH_P1_RELEASES ?? 1000);
 const P3_STORES = Number(process.env.BENCH_P3_STORES ?? 50);
 const P4_SUBSCRIBERS = Number(process.env.BENCH_P4_SUBSCRIBERS ?? 200);
 const kc = kubeConfig();
@@ -68,7 +70,7 @@ async function rssMb(pid: number): Promise<{ now: number; peak: number }> {
 /** Starts a new peak (Linux: writing 5 to clear_refs resets VmHWM). */
 const resetPeakRss = (pid: number) => writeFile(`/proc/${pid}/clear_refs`, '5');
 
-it(`P1: GET /api/v1/stores vs helm list -A at ${P1_RELEASES} releases`, async () => {
+it(`P1: GET /api/v1/stores (first page and full list) vs helm list -A at ${P1_RELEASES} releases`, async () => {
   // Stores as the API sees them (namespaces with the store's labels), each with a Helm release
   // of a one-ConfigMap chart: helm list reads the same number of releases the API lists.
   const chart = await mkdtemp(path.join(tmpdir(), 'storefleet-p1-'));
@@ -95,17 +97,28 @@ it(`P1: GET /api/v1/stores vs helm list -A at ${P1_RELEASES} releases`, async ()
     apis.push(api);
     const admin = client(api, TOKENS.admin);
     await waitFor('the API to list every release', async () => {
-      const listed = (await admin.list()).body.items as Array<{ name: string }>;
-      return listed.filter((s) => s.name.startsWith(run)).length === P1_RELEASES ? true : undefined;
+      const listed = (await admin.call('GET', `/api/v1/stores?q=${run}`)).body.items as Array<{ name: string }>;
+      return listed.length === P1_RELEASES ? true : undefined;
     }, 120_000, 500);
 
-    const apiTimes: number[] = [];
-    for (let i = 0; i < 210; i++) {
-      const start = performance.now();
-      const response = await fetch(`${api.url}/api/v1/stores`, { headers: { Authorization: `Bearer ${TOKENS.admin}` } });
-      await response.arrayBuffer();
-      if (i >= 10) apiTimes.push(performance.now() - start); // the first 10 warm up
-    }
+    /** Times of `runs` sequential GETs of `route` after 10 to warm up, in ms. */
+    const timeGets = async (route: string, runs: number) => {
+      const times: number[] = [];
+      for (let i = 0; i < runs + 10; i++) {
+        const start = performance.now();
+        const response = await fetch(`${api.url}${route}`, { headers: { Authorization: `Bearer ${TOKENS.admin}` } });
+        await response.arrayBuffer();
+        expect(response.status).toBe(200);
+        if (i >= 10) times.push(performance.now() - start);
+      }
+      return times;
+    };
+    const firstPage = await timeGets('/api/v1/stores?limit=50', 500);
+    const filteredPage = await timeGets(`/api/v1/stores?limit=50&phase=Ready&q=${run}&sort=-createdAt`, 200);
+    const fullList = await timeGets('/api/v1/stores', 200);
+    const fullBytes = (await (await fetch(`${api.url}/api/v1/stores`, { headers: { Authorization: `Bearer ${TOKENS.admin}` } })).arrayBuffer()).byteLength;
+    const pageBytes = (await (await fetch(`${api.url}/api/v1/stores?limit=50`, { headers: { Authorization: `Bearer ${TOKENS.admin}` } })).arrayBuffer()).byteLength;
+
     const helmTimes: number[] = [];
     for (let i = 0; i < 21; i++) {
       const start = performance.now();
@@ -115,14 +128,32 @@ it(`P1: GET /api/v1/stores vs helm list -A at ${P1_RELEASES} releases`, async ()
       if (i === 0) expect((JSON.parse(result.stdout) as Array<{ name: string }>).filter((r) => r.name.startsWith(run)).length).toBe(P1_RELEASES);
       else helmTimes.push(elapsed);
     }
-    const ratio = percentile(helmTimes, 50) / percentile(apiTimes, 50);
-    table(`P1 listing ${P1_RELEASES} stores (set up in ${setupSeconds.toFixed(0)} s)`, [
-      ['', 'median', 'p99', 'runs'],
-      ['GET /api/v1/stores', ms(percentile(apiTimes, 50)), ms(percentile(apiTimes, 99)), String(apiTimes.length)],
-      ['helm list -A', ms(percentile(helmTimes, 50)), ms(percentile(helmTimes, 99)), String(helmTimes.length)],
-      ['ratio (median)', `${ratio.toFixed(0)}×`, `goal ≥ 100×: ${ratio >= 100 ? 'met' : 'not met'}`, ''],
-      ['API p99', ms(percentile(apiTimes, 99)), `goal ≤ 25 ms: ${percentile(apiTimes, 99) <= 25 ? 'met' : 'not met'}`, ''],
+    const helmMedian = percentile(helmTimes, 50);
+    const row = (label: string, times: number[]) => {
+      const ratio = helmMedian / percentile(times, 50);
+      return [label, ms(percentile(times, 50)), ms(percentile(times, 99)), `${ratio.toFixed(0)}×`, String(times.length)];
+    };
+    table(`P1 listing ${P1_RELEASES} stores (set up in ${setupSeconds.toFixed(0)} s; goal ≥ 100× helm and p99 ≤ 25 ms for a page)`, [
+      ['', 'median', 'p99', 'vs helm (median)', 'runs'],
+      row('GET /api/v1/stores?limit=50', firstPage),
+      row('  ?limit=50&phase&q&sort=-createdAt', filteredPage),
+      row('GET /api/v1/stores (all)', fullList),
+      ['helm list -A', ms(helmMedian), ms(percentile(helmTimes, 99)), '1×', String(helmTimes.length)],
+      ['body size', `page ${(pageBytes / 1024).toFixed(0)} KB`, `all ${(fullBytes / 1024).toFixed(0)} KB`, '', ''],
     ]);
+    await recordBenchResult({
+      id: 'P1',
+      title: `GET /api/v1/stores vs helm list -A at ${P1_RELEASES} releases`,
+      settings: { releases: P1_RELEASES },
+      metrics: [
+        { name: 'first page (limit 50): ratio vs helm list -A', value: helmMedian / percentile(firstPage, 50), unit: '×', goal: { op: '>=', value: 100 } },
+        { name: 'first page (limit 50): p99', value: percentile(firstPage, 99), unit: 'ms', goal: { op: '<=', value: 25 } },
+        { name: 'filtered, sorted page: p99', value: percentile(filteredPage, 99), unit: 'ms', goal: { op: '<=', value: 25 } },
+        { name: 'full list: ratio vs helm list -A', value: helmMedian / percentile(fullList, 50), unit: '×' },
+        { name: 'full list: p99', value: percentile(fullList, 99), unit: 'ms' },
+        { name: 'helm list -A: median', value: helmMedian, unit: 'ms' },
+      ],
+    });
   } finally {
     await rm(chart, { recursive: true, force: true });
     await deleteNamespaces(kc, ...names.map((n) => `store-${n}`));
@@ -168,6 +199,17 @@ it(`P3: ${P3_STORES} concurrent creates, each sent twice`, async () => {
       ['response time', `median ${ms(percentile(latencies, 50))}`, `p99 ${ms(percentile(latencies, 99))}`],
       ['API peak RSS in the burst', `${burst.peak.toFixed(0)} MB`, `idle before ${startup.now.toFixed(0)} MB, start-up peak ${startup.peak.toFixed(0)} MB; goal ≤ 150 MB: ${burst.peak <= 150 ? 'met' : 'not met'}`],
     ]);
+    await recordBenchResult({
+      id: 'P3',
+      title: `${P3_STORES} concurrent creates, each sent twice`,
+      settings: { stores: P3_STORES },
+      metrics: [
+        { name: 'duplicate Jobs', value: duplicates, unit: 'Jobs', goal: { op: '<=', value: 0 } },
+        { name: 'error answers', value: errors, unit: 'answers', goal: { op: '<=', value: 0 } },
+        { name: 'create p99', value: percentile(latencies, 99), unit: 'ms' },
+        { name: 'API peak RSS (host process)', value: burst.peak, unit: 'MB', goal: { op: '<=', value: 150 } },
+      ],
+    });
   } finally {
     await Promise.all(names.map((name) => alice.remove(name)));
     await Promise.all(names.map((name) => waitForGone(alice, name, 1_200_000)));
@@ -220,6 +262,15 @@ it(`P4: ${P4_SUBSCRIBERS} SSE subscribers on one store`, async () => {
       ['latency vs direct follow', `median ${ms(percentile(latencies, 50))}`, `p99 ${ms(percentile(latencies, 99))}`, `max ${ms(Math.max(...latencies))}`],
       ['goal p99 ≤ 100 ms', percentile(latencies, 99) <= 100 ? 'met' : 'not met', ''],
     ].map((r) => (r.length === 3 ? [...r, ''] : r)));
+    await recordBenchResult({
+      id: 'P4',
+      title: `${P4_SUBSCRIBERS} SSE subscribers on one store`,
+      settings: { subscribers: P4_SUBSCRIBERS },
+      metrics: [
+        { name: 'log lines missing', value: missing, unit: 'lines', goal: { op: '<=', value: 0 } },
+        { name: 'latency vs direct follow: p99', value: percentile(latencies, 99), unit: 'ms', goal: { op: '<=', value: 100 } },
+      ],
+    });
   } finally {
     controller.abort();
     await alice.remove(name);

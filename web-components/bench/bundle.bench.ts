@@ -6,6 +6,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
 import { afterAll, expect, it } from 'vitest';
+import { recordBenchResult } from '../../bench/results.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const BUDGET_BYTES = 25 * 1024;
@@ -46,5 +47,13 @@ it('embeddable bundle: gzip size with Lit included', async () => {
     `baseline, one Lit element: ${kb(baseline.length)} minified, ${kb(baselineGzipped)} gzip`,
     `storefleet's own code: ${kb(gzipped - baselineGzipped)} gzip; ratio to baseline ${(gzipped / baselineGzipped).toFixed(2)}×`,
   ].join('\n'));
+  await recordBenchResult({
+    id: 'bundle',
+    title: 'gzip size of store-manager.js (Lit included)',
+    metrics: [
+      { name: 'store-manager.js gzip', value: gzipped / 1024, unit: 'KB', goal: { op: '<=', value: BUDGET_BYTES / 1024 } },
+      { name: 'one-element Lit baseline gzip', value: baselineGzipped / 1024, unit: 'KB' },
+    ],
+  });
   expect(gzipped).toBeLessThanOrEqual(BUDGET_BYTES);
 }, 120_000);
