@@ -2,11 +2,12 @@
 import { z } from 'zod';
 import { readFileSync } from 'node:fs';
 import { hashToken, SCOPES, type TokenEntry } from './http/auth.ts';
+import { tenantName } from './store/tenant-name.ts';
 import { DEFAULT_BLOCKER_RULES } from './store/blockers.ts';
 
 const tokenEntries = z.array(z.strictObject({
   sha256: z.string().regex(/^[a-f0-9]{64}$/),
-  tenant: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
+  tenant: tenantName,
   role: z.enum(['admin', 'tenant']),
   scopes: z.array(z.enum(SCOPES)).optional(),
 }));
@@ -70,7 +71,7 @@ export function loadConfig(env: Record<string, string | undefined>) {
       ingressNamespace: raw.STOREFLEET_INGRESS_NAMESPACE,
       platformValues: z.record(z.string(), z.unknown()).parse(JSON.parse(raw.STOREFLEET_PLATFORM_VALUES)),
       maxStoresPerTenant: raw.STOREFLEET_MAX_STORES_PER_TENANT,
-      tenantStoreLimits: z.record(z.string(), z.number().int().min(0)).parse(JSON.parse(raw.STOREFLEET_TENANT_STORE_LIMITS)),
+      tenantStoreLimits: z.record(tenantName, z.number().int().min(0)).parse(JSON.parse(raw.STOREFLEET_TENANT_STORE_LIMITS)),
       maxStores: raw.STOREFLEET_MAX_STORES,
       afterWrite: crashAfter(raw.STOREFLEET_TEST_CRASH_AFTER),
       sweepMinAgeMs: raw.STOREFLEET_SWEEP_MIN_AGE_SECONDS * 1000,

@@ -1,6 +1,6 @@
 // Wires the parts of a running API: clients, cache, reader, operations, reconciler.
 import type * as k8s from '@kubernetes/client-node';
-import { Redis } from 'ioredis';
+import { connectRedis } from './redis.ts';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import { StoreCache } from './kube/cache.ts';
@@ -50,7 +50,7 @@ export async function startPlatform(kubeConfig: k8s.KubeConfig, config: Config, 
     kube, cache, operations, logger, recoveryGraceMs: config.recoveryGraceMs, sweepMinAgeMs: config.operations.sweepMinAgeMs,
     onFinished: observeFinishedOperations(metrics, events, logger),
   }).start();
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
+  const redis = config.redis ? connectRedis(config.redis) : undefined;
   const app = createApp({
     kube, cache, reader, operations, logger, metrics, logs, activity,
     tokens: config.tokens, baseDomain: config.baseDomain, trustProxy: config.trustProxy,

@@ -32,19 +32,30 @@ export function buildLimitRange(plan: Plan): V1LimitRange {
 export interface NetworkPolicyOptions {
   /** Namespace of the ingress controller whose pods may reach WordPress. */
   ingressNamespace: string;
+  /** IPv4 CIDRs inside the cluster (pods, services, nodes): HTTPS egress may go anywhere else. */
+  clusterCidrs: string[];
+  /** DNS servers that are not kube-dns pods (a node-local cache, a host CoreDNS), as IPv4 CIDRs. */
+  dnsCidrs: string[];
 }
 
 const allPods = {};
 const storeComponent = (component: string) => ({
   matchLabels: { 'app.kubernetes.io/name': 'woocommerce-store', 'app.kubernetes.io/component': component },
 });
+/** The cluster DNS as every distribution labels it (kubeadm, k3s, kind, EKS, GKE). */
+const kubeDns = {
+  namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+  podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+};
 
 /**
- * The baseline: deny all traffic, then allow DNS, the ingress controller to WordPress, and
- * the store's own app-level paths (the chart's NetworkPolicies are off under the platform:
- * its provisioner may not write NetworkPolicies, so it can never widen these).
+ * The baseline: deny all traffic, then allow DNS to the cluster DNS only, HTTPS to outside the
+ * cluster only (so a store reaches no other store, nor the platform, on any port), the ingress
+ * controller to WordPress, and the store's own app-level paths (the chart's NetworkPolicies
+ * are off under the platform: its provisioner may not write NetworkPolicies, so it can never
+ * widen these).
  */
-export function buildNetworkPolicies({ ingressNamespace }: NetworkPolicyOptions): V1NetworkPolicy[] {
+export function buildNetworkPolicies({ ingressNamespace, clusterCidrs, dnsCidrs }: NetworkPolicyOptions): V1NetworkPolicy[] {
   const policy = (name: string, spec: V1NetworkPolicy['spec']): V1NetworkPolicy => ({
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
@@ -56,7 +67,10 @@ export function buildNetworkPolicies({ ingressNamespace }: NetworkPolicyOptions)
     policy('allow-dns', {
       podSelector: allPods,
       policyTypes: ['Egress'],
-      egress: [{ ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }] }],
+      egress: [{
+        to: [kubeDns, ...dnsCidrs.map((cidr) => ({ ipBlock: { cidr } }))],
+        ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+      }],
     }),
     policy('allow-ingress-controller', {
       podSelector: storeComponent('wordpress'),
@@ -81,11 +95,11 @@ export function buildNetworkPolicies({ ingressNamespace }: NetworkPolicyOptions)
       policyTypes: ['Egress'],
       egress: [{ to: [{ podSelector: storeComponent('mariadb') }], ports: [{ protocol: 'TCP', port: 3306 }] }],
     }),
-    // WordPress and its setup Job download plugins and updates over HTTPS.
+    // WordPress and its setup Job download plugins and updates over HTTPS, from outside.
     policy('allow-https-egress', {
       podSelector: { matchLabels: { 'app.kubernetes.io/name': 'woocommerce-store' } },
       policyTypes: ['Egress'],
-      egress: [{ ports: [{ protocol: 'TCP', port: 443 }] }],
+      egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0', except: [...clusterCidrs] } }], ports: [{ protocol: 'TCP', port: 443 }] }],
     }),
     policy('allow-wordpress-client-egress', {
       podSelector: { matchLabels: { 'storefleet.io/wordpress-client': 'true' } },

@@ -9,6 +9,7 @@ import { belongsTo, buildIntent, intentAnnotations, intentStarted, type Operatio
 import { ANNOTATIONS, credentialsSecretName, LABELS, type Operation, PLATFORM_NAMESPACE, storeNamespace } from '../store/names.ts';
 import { plans } from '../store/plans.ts';
 import { specHash, type StoreSpec } from '../store/spec.ts';
+import { tenantSlotScope } from '../store/tenant-name.ts';
 import { isFinished, jobCondition } from '../store/state.ts';
 import { seqOf } from '../store/view.ts';
 import { buildDefaultServiceAccount, buildLimitRange, buildNetworkPolicies, buildResourceQuota } from './guardrails.ts';
@@ -96,7 +97,7 @@ export class StoreOperations {
   /** The Leases of the tenant's and the platform's slots this store now holds. */
   private async claimSlots(name: string, tenant: string): Promise<HeldSlot[]> {
     const tenantLimit = this.settings.tenantStoreLimits[tenant] ?? this.settings.maxStoresPerTenant;
-    const tenantSlot = await this.slots.claim(`tenant-${tenant}`, tenantLimit, name, tenant, `Tenant "${tenant}"`);
+    const tenantSlot = await this.slots.claim(tenantSlotScope(tenant), tenantLimit, name, tenant, `Tenant "${tenant}"`);
     try {
       return [tenantSlot, await this.slots.claim('platform', this.settings.maxStores, name, tenant, 'The platform')];
     } catch (error) {
