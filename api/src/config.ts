@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { readFileSync } from 'node:fs';
 import { hashToken, SCOPES, type TokenEntry } from './http/auth.ts';
 import { tenantName } from './store/tenant-name.ts';
+import { parseCidrs, PRIVATE_CIDRS } from './provisioning/cidrs.ts';
 import { DEFAULT_BLOCKER_RULES } from './store/blockers.ts';
 
 const tokenEntries = z.array(z.strictObject({
@@ -21,6 +22,10 @@ const schema = z.object({
   STOREFLEET_JOB_TTL_SECONDS: z.coerce.number().int().min(60).default(86_400),
   STOREFLEET_BASE_DOMAIN: z.string().default('localhost'),
   STOREFLEET_INGRESS_NAMESPACE: z.string().default('kube-system'),
+  /** IPv4 CIDRs of the cluster's pods, services and nodes: stores get HTTPS egress only outside them. */
+  STOREFLEET_CLUSTER_CIDRS: z.string().default(PRIVATE_CIDRS.join(',')),
+  /** DNS servers stores may ask besides the kube-dns pods (a node-local cache, a host CoreDNS), as IPv4 CIDRs. */
+  STOREFLEET_DNS_CIDRS: z.string().default(''),
   STOREFLEET_PLATFORM_VALUES: z.string().default('{}'),
   STOREFLEET_API_TOKENS: z.string().default('[]'),
   /** The same JSON in a file: a mounted Kubernetes Secret. */
@@ -32,6 +37,8 @@ const schema = z.object({
   /** JSON object: tenant → its own store limit. */
   STOREFLEET_TENANT_STORE_LIMITS: z.string().default('{}'),
   REDIS_URL: z.string().url().optional(),
+  /** Redis's password, from a Secret: REDIS_URL may sit in a ConfigMap. */
+  REDIS_PASSWORD: z.string().min(1).optional(),
   STOREFLEET_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   STOREFLEET_RATE_READ_MAX: z.coerce.number().int().min(1).default(600),
   STOREFLEET_RATE_WRITE_MAX: z.coerce.number().int().min(1).default(60),
@@ -61,7 +68,7 @@ export function loadConfig(env: Record<string, string | undefined>) {
     baseDomain: raw.STOREFLEET_BASE_DOMAIN,
     trustProxy: raw.STOREFLEET_TRUST_PROXY === 'true',
     tokens,
-    redisUrl: raw.REDIS_URL,
+    redis: raw.REDIS_URL ? { url: raw.REDIS_URL, password: raw.REDIS_PASSWORD } : undefined,
     rateLimit: { durationMs: raw.STOREFLEET_RATE_WINDOW_SECONDS * 1000, readMax: raw.STOREFLEET_RATE_READ_MAX, writeMax: raw.STOREFLEET_RATE_WRITE_MAX },
     operations: {
       image: raw.STOREFLEET_PROVISIONER_IMAGE,
@@ -69,6 +76,8 @@ export function loadConfig(env: Record<string, string | undefined>) {
       backoffLimit: raw.STOREFLEET_JOB_BACKOFF_LIMIT,
       ttlSecondsAfterFinished: raw.STOREFLEET_JOB_TTL_SECONDS,
       ingressNamespace: raw.STOREFLEET_INGRESS_NAMESPACE,
+      clusterCidrs: parseCidrs(raw.STOREFLEET_CLUSTER_CIDRS, 'STOREFLEET_CLUSTER_CIDRS'),
+      dnsCidrs: parseCidrs(raw.STOREFLEET_DNS_CIDRS, 'STOREFLEET_DNS_CIDRS'),
       platformValues: z.record(z.string(), z.unknown()).parse(JSON.parse(raw.STOREFLEET_PLATFORM_VALUES)),
       maxStoresPerTenant: raw.STOREFLEET_MAX_STORES_PER_TENANT,
       tenantStoreLimits: z.record(tenantName, z.number().int().min(0)).parse(JSON.parse(raw.STOREFLEET_TENANT_STORE_LIMITS)),
