@@ -29,6 +29,9 @@ export type WriteStep = 'slots' | 'namespace' | 'quota' | 'limits' | 'network-po
 
 export interface OperationsSettings extends ProvisionerSettings {
   ingressNamespace: string;
+  /** The cluster's own IPv4 ranges and extra DNS servers, for the store NetworkPolicies (guardrails.ts). */
+  clusterCidrs: string[];
+  dnsCidrs: string[];
   /** Most stores one tenant may have, unless tenantStoreLimits names it. */
   maxStoresPerTenant: number;
   tenantStoreLimits: Record<string, number>;
@@ -291,7 +294,7 @@ export class StoreOperations {
       () => core.createNamespacedLimitRange({ namespace, body: buildLimitRange(plan) }),
     );
     this.wrote('limits');
-    for (const policy of buildNetworkPolicies({ ingressNamespace: this.settings.ingressNamespace })) {
+    for (const policy of buildNetworkPolicies(this.settings)) {
       await createIfAbsent(() => networking.createNamespacedNetworkPolicy({ namespace, body: policy }));
     }
     this.wrote('network-policy');
