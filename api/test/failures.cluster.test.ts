@@ -26,9 +26,11 @@ const helmReleases = async (store: string) =>
 describe('a failing install', () => {
   it('times out waiting for readiness, says so plainly, retries once, cleans up, and can be created again', async () => {
     // WordPress's image is not on the node and may not be pulled: its pod can never be ready.
+    // Fail-fast (progress.cluster.test.ts) would end this at once; off here, Helm's own
+    // timeout and --rollback-on-failure are what is tested.
     const broken = await apiWith(
       { image: { ...STORE_TEST_VALUES.image, wordpress: { repository: 'storefleet.local/wordpress', tag: 'missing', pullPolicy: 'Never' } } },
-      { STOREFLEET_HELM_TIMEOUT_SECONDS: '30', STOREFLEET_JOB_BACKOFF_LIMIT: '1' },
+      { STOREFLEET_HELM_TIMEOUT_SECONDS: '30', STOREFLEET_JOB_BACKOFF_LIMIT: '1', STOREFLEET_FAIL_FAST: 'false' },
     );
     const name = uniqueName('fail');
     expect((await broken.create({ name })).status).toBe(202);
