@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { hashToken, SCOPES, type TokenEntry } from './http/auth.ts';
 import { tenantName } from './store/tenant-name.ts';
 import { parseCidrs, PRIVATE_CIDRS } from './provisioning/cidrs.ts';
+import { hostName } from './routes/stores.schema.ts';
+import { type HostPolicy, hostPolicyProblem } from './store/host-rules.ts';
 import { DEFAULT_BLOCKER_RULES } from './store/blockers.ts';
 
 const tokenEntries = z.array(z.strictObject({
@@ -21,6 +23,10 @@ const schema = z.object({
   STOREFLEET_JOB_BACKOFF_LIMIT: z.coerce.number().int().min(0).max(5).default(1),
   STOREFLEET_JOB_TTL_SECONDS: z.coerce.number().int().min(60).default(86_400),
   STOREFLEET_BASE_DOMAIN: z.string().default('localhost'),
+  /** JSON object: tenant → domains its stores may use besides <name>.<base domain>. */
+  STOREFLEET_TENANT_DOMAINS: z.string().default('{}'),
+  /** Comma-separated hosts the platform serves (dashboard, API): no store may have them. Default storefleet.<base domain>. */
+  STOREFLEET_PLATFORM_HOSTS: z.string().optional(),
   STOREFLEET_INGRESS_NAMESPACE: z.string().default('kube-system'),
   /** IPv4 CIDRs of the cluster's pods, services and nodes: stores get HTTPS egress only outside them. */
   STOREFLEET_CLUSTER_CIDRS: z.string().default(PRIVATE_CIDRS.join(',')),
@@ -84,6 +90,7 @@ export function loadConfig(env: Record<string, string | undefined>) {
       maxStores: raw.STOREFLEET_MAX_STORES,
       afterWrite: crashAfter(raw.STOREFLEET_TEST_CRASH_AFTER),
       sweepMinAgeMs: raw.STOREFLEET_SWEEP_MIN_AGE_SECONDS * 1000,
+      hosts: hostPolicy(raw.STOREFLEET_BASE_DOMAIN, raw.STOREFLEET_TENANT_DOMAINS, raw.STOREFLEET_PLATFORM_HOSTS),
     },
     recoveryGraceMs: raw.STOREFLEET_RECOVERY_GRACE_SECONDS * 1000,
     failFast: raw.STOREFLEET_FAIL_FAST === 'false' ? undefined : {
@@ -93,6 +100,17 @@ export function loadConfig(env: Record<string, string | undefined>) {
       crashRestarts: raw.STOREFLEET_CRASH_RESTARTS,
     },
   };
+}
+
+function hostPolicy(baseDomain: string, tenantDomains: string, platformHosts: string | undefined): HostPolicy {
+  const policy = {
+    baseDomain,
+    tenantDomains: z.record(z.string(), z.array(hostName)).parse(JSON.parse(tenantDomains)),
+    platformHosts: z.array(hostName).parse((platformHosts ?? `storefleet.${baseDomain}`).split(',').map((host) => host.trim()).filter(Boolean)),
+  };
+  const problem = hostPolicyProblem(policy);
+  if (problem) throw new Error(`STOREFLEET_TENANT_DOMAINS: ${problem}`);
+  return policy;
 }
 
 /** The fault hook: a real SIGKILL, so nothing after that write runs, not even exit handlers. */

@@ -3,7 +3,8 @@
 import type { Context, Next } from 'koa';
 import { z } from 'zod';
 import { statusCode } from '../kube/clients.ts';
-import { StoreConflict, StoreNotFound } from '../provisioning/operations.ts';
+import { HostNotAllowed, StoreConflict, StoreNotFound } from '../provisioning/operations.ts';
+import { HostTaken } from '../provisioning/host-claims.ts';
 import type { Logger } from '../provisioning/reconciler.ts';
 import { LimitReached } from '../provisioning/slots.ts';
 
@@ -36,6 +37,8 @@ export function toHttpError(error: unknown): HttpError | undefined {
   }
   if (error instanceof StoreNotFound) return new HttpError(404, 'store_not_found', error.message);
   if (error instanceof StoreConflict) return new HttpError(409, 'store_conflict', error.message);
+  if (error instanceof HostNotAllowed) return new HttpError(422, 'host_not_allowed', error.message, { allowed: error.allowed });
+  if (error instanceof HostTaken) return new HttpError(409, 'host_taken', error.message, { host: error.host });
   if (error instanceof LimitReached) return new HttpError(409, 'store_limit_reached', error.message, { scope: error.scope, limit: error.limit });
   const kubeStatus = statusCode(error);
   if (kubeStatus && KUBERNETES_STATUS[kubeStatus]) {

@@ -17,11 +17,21 @@ import { buildOperationJob, type ProvisionerSettings } from './job.ts';
 import { buildStoreNamespace } from './namespace.ts';
 import { buildProvisionerRoleBinding, buildProvisionerServiceAccount } from './rbac.ts';
 import { ensureApiAccess } from './api-access.ts';
-import { type HeldSlot, StoreSlots } from './slots.ts';
+import { type HeldSlot, heldSlots, StoreSlots } from './slots.ts';
+import { HostClaims, HostTaken, isHostClaim } from './host-claims.ts';
+import { allowedHosts, type HostPolicy, hostProblem } from '../store/host-rules.ts';
 import type { OperationEvents } from '../observability/kube-events.ts';
 
 export class StoreConflict extends Error {}
 export class StoreNotFound extends Error {}
+export class HostNotAllowed extends Error {
+  readonly allowed: string[];
+
+  constructor(message: string, allowed: string[]) {
+    super(message);
+    this.allowed = allowed;
+  }
+}
 
 /** The writes of a create, in order: a test-only fault hook can kill the process after any of them. */
 export type WriteStep = 'slots' | 'namespace' | 'quota' | 'limits' | 'network-policy' | 'default-service-account'
@@ -39,8 +49,16 @@ export interface OperationsSettings extends ProvisionerSettings {
   maxStores: number;
   /** Slots no live store holds are freed once this old (a younger one may be a create in flight). */
   sweepMinAgeMs: number;
+  /** Which hosts a tenant's stores may have (store/host-rules.ts). */
+  hosts: HostPolicy;
   /** Test only: called after each write of a create (the crash tests SIGKILL the process there). */
   afterWrite?: (step: WriteStep) => void;
+}
+
+/** The host Lease a change claimed, and whether the namespace records it yet. */
+interface HostMove {
+  host?: HeldSlot;
+  recorded?: boolean;
 }
 
 export type CreateOutcome = { kind: 'created' | 'existing' | 'retried' | 'resumed'; job?: string };
@@ -56,12 +74,14 @@ export class StoreOperations {
   private readonly kube: KubeClients;
   private readonly settings: OperationsSettings;
   readonly slots: StoreSlots;
+  private readonly hosts: HostClaims;
   private readonly events?: OperationEvents;
 
   constructor(kube: KubeClients, settings: OperationsSettings, events?: OperationEvents) {
     this.kube = kube;
     this.settings = settings;
     this.slots = new StoreSlots(kube, settings.sweepMinAgeMs);
+    this.hosts = new HostClaims(kube, this.slots);
     this.events = events;
   }
 
@@ -79,7 +99,17 @@ export class StoreOperations {
     if (existing) return this.resolveExisting(existing, tenant, spec, requestId);
     // Job names are never reused, not even by a later store of the same name.
     const install = buildIntent(name, 'install', (await this.highestSeq(name)) + 1, { requestId });
+    this.checkHost(name, tenant, spec.host);
     const claimed = await this.claimSlots(name, tenant);
+    const host = await this.claimHost(name, tenant, spec.host).catch(async (error: unknown) => {
+      await this.slots.releaseClaimed(claimed).catch(() => undefined);
+      throw error;
+    });
+    if (!('uid' in host)) {
+      await this.slots.releaseClaimed(claimed).catch(() => undefined);
+      return this.resolveExisting(host, tenant, spec, requestId);
+    }
+    claimed.push(host);
     this.wrote('slots');
     let namespace: k8s.V1Namespace;
     try {
@@ -106,6 +136,29 @@ export class StoreOperations {
     } catch (error) {
       await this.slots.releaseClaimed([tenantSlot]);
       throw error;
+    }
+  }
+
+  private checkHost(name: string, tenant: string, host: string): void {
+    const problem = hostProblem(host, name, tenant, this.settings.hosts);
+    if (problem) throw new HostNotAllowed(problem, allowedHosts(name, tenant, this.settings.hosts));
+  }
+
+  /**
+   * The store's host Lease; or, when the same store sent twice at once holds it, the namespace
+   * that other request makes next (its answer is this one's too).
+   */
+  private async claimHost(name: string, tenant: string, host: string): Promise<HeldSlot | k8s.V1Namespace> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.hosts.claim(host, name, tenant);
+      } catch (error) {
+        if (!(error instanceof HostTaken) || error.holder !== name) throw error;
+      }
+      const namespace = await this.findNamespace(name);
+      if (namespace) return namespace;
+      if (attempt === 50) throw new StoreConflict(`The store "${name}" is being created by another request; try again.`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
 
@@ -165,6 +218,25 @@ export class StoreOperations {
     request: { spec?: StoreSpec; requestId?: string; rollbackTo?: number; deleting?: boolean },
     check: (namespace: k8s.V1Namespace, running: boolean) => 'keep' | undefined | void,
   ): Promise<string> {
+    const claim: HostMove = {};
+    try {
+      return await this.recordOperation(name, operation, request, check, claim);
+    } finally {
+      if (claim.host && !claim.recorded) await this.slots.releaseClaimed([claim.host]).catch(() => undefined);
+    }
+  }
+
+  /**
+   * A new host is claimed before it is recorded and the old one freed after: a crash in
+   * between leaves a Lease the namespace does not record, which the sweep frees.
+   */
+  private async recordOperation(
+    name: string,
+    operation: Operation,
+    request: { spec?: StoreSpec; requestId?: string; rollbackTo?: number; deleting?: boolean },
+    check: (namespace: k8s.V1Namespace, running: boolean) => 'keep' | undefined | void,
+    claim: HostMove,
+  ): Promise<string> {
     for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
       const namespace = await this.readStoreNamespace(name);
       if (namespace.metadata?.deletionTimestamp || (!request.deleting && namespace.metadata?.annotations?.[ANNOTATIONS.deleting])) {
@@ -181,12 +253,26 @@ export class StoreOperations {
       const annotations: Record<string, string> = { ...intentAnnotations(intent) };
       if (request.spec) Object.assign(annotations, { [ANNOTATIONS.spec]: JSON.stringify(request.spec), [ANNOTATIONS.specHash]: specHash(request.spec) });
       if (request.deleting) annotations[ANNOTATIONS.deleting] = new Date().toISOString();
+      const moving = !!request.spec && request.spec.host !== readSpec(namespace)?.host;
+      if (moving) {
+        if (!claim.host) {
+          this.checkHost(name, namespace.metadata!.labels![LABELS.tenant]!, request.spec!.host);
+          claim.host = await this.hosts.claim(request.spec!.host, name, namespace.metadata!.labels![LABELS.tenant]!);
+        }
+        // A namespace from before slots were recorded holds every Lease labelled with its name.
+        const held = heldSlots(namespace);
+        if (held) annotations[ANNOTATIONS.slots] = JSON.stringify([...held.filter((slot) => !isHostClaim(slot)), claim.host]);
+      }
       let updated: k8s.V1Namespace;
       try {
         updated = await this.annotate(namespace, annotations);
       } catch (error) {
         if (statusCode(error) === 409) continue; // the store changed since we read it: decide again
         throw error;
+      }
+      if (moving) {
+        claim.recorded = true;
+        await this.slots.releaseClaimed((heldSlots(namespace) ?? []).filter(isHostClaim)).catch(() => undefined);
       }
       return this.carryOut(updated);
     }

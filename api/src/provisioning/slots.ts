@@ -133,11 +133,16 @@ export class StoreSlots {
     const leases = await this.clients.coordination.listNamespacedLease({ namespace: PLATFORM_NAMESPACE, labelSelector: scope ? `${SLOT_SCOPE_LABEL}=${scope}` : SLOT_SCOPE_LABEL });
     let reclaimed = 0;
     for (const lease of leases.items) {
-      const age = Date.now() - new Date(lease.metadata!.creationTimestamp!).getTime();
-      if (age < this.reclaimAfterMs || slotIsHeld(lease, await this.storeNamespace(lease.metadata!.labels![LABELS.store]!))) continue;
+      if (!(await this.isStale(lease))) continue;
       if (await this.releaseSlot({ name: lease.metadata!.name!, uid: lease.metadata!.uid! })) reclaimed += 1;
     }
     return reclaimed;
+  }
+
+  /** Whether no live store holds the Lease and it is old enough not to be a create in flight. */
+  async isStale(lease: k8s.V1Lease): Promise<boolean> {
+    const age = Date.now() - new Date(lease.metadata!.creationTimestamp!).getTime();
+    return age >= this.reclaimAfterMs && !slotIsHeld(lease, await this.storeNamespace(lease.metadata!.labels![LABELS.store]!));
   }
 
   private async storeNamespace(store: string): Promise<k8s.V1Namespace | undefined> {
