@@ -23,8 +23,9 @@ mkdir -p "$app/web-components" && cp "$root/web-components/package.json" "$app/w
 cp -r "$root/api/src" "$app/api/"
 find "$app/api/src" -name '*.test.ts' -delete
 cp "$root/web-components/dist/cdn/store-manager.js" "$app/web-components/dist/cdn/"
-# The plans the chart sizes stores by (api/src/store/plans.ts reads them).
-mkdir -p "$app/chart" && cp "$root/chart/plans.json" "$app/chart/"
+# The plans the chart sizes stores by and its values schema (api/src/store/plans.ts and
+# value-rules.ts read them).
+mkdir -p "$app/chart" && cp "$root/chart/plans.json" "$root/chart/values.schema.json" "$app/chart/"
 
 if [ "${STOREFLEET_IMPORT:-}" = 1 ]; then
   bash "$root/cluster/node-runtime-image.sh" storefleet.local/node-runtime:24

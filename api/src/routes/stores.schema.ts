@@ -2,20 +2,26 @@
 import { z } from 'zod';
 import { RESERVED_STORE_NAMES, STORE_NAME_PATTERN, STORE_NAME_RESERVED, STORE_NAME_RULE } from '../store/name-rules.ts';
 import { PLAN_NAMES } from '../store/plans.ts';
+import { EMAIL_RULE, HOST_RULE, meetsRule, TITLE_RULE, type ValueRule } from '../store/value-rules.ts';
 import { SORTS, STORE_PHASES } from '../store/list-page.ts';
 
 export const storeName = z.string()
   .regex(STORE_NAME_PATTERN, STORE_NAME_RULE)
   .refine((name) => !RESERVED_STORE_NAMES.has(name), STORE_NAME_RESERVED);
 
-export const hostName = z.string().max(253)
-  .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/, 'Not a valid host name.');
+/** A string the chart's values.schema.json accepts (store/value-rules.ts); documented with its pattern and lengths. */
+const chartString = (rule: ValueRule, message: string, trim = false) => (trim ? z.string().trim() : z.string())
+  .refine((value) => meetsRule(rule, value), message)
+  .meta({ pattern: rule.pattern.source, minLength: rule.minLength || undefined, maxLength: rule.maxLength });
+
+export const hostName = chartString(HOST_RULE, 'Not a valid host name.');
 
 const settings = {
   plan: z.enum(PLAN_NAMES),
   host: hostName,
-  title: z.string().trim().min(1).max(100),
-  adminEmail: z.email().max(254),
+  // Spaces around the title are dropped before the rule applies: the store gets the trimmed title.
+  title: chartString(TITLE_RULE, `A title is ${TITLE_RULE.minLength}-${TITLE_RULE.maxLength} characters, not only spaces.`, true),
+  adminEmail: chartString(EMAIL_RULE, 'Not a valid email address (a plain name@domain.tld).'),
 };
 
 /** The kinds of store the platform makes (the seed's clients send `type`). */
