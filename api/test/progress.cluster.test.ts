@@ -23,8 +23,12 @@ afterAll(async () => {
   await Promise.all(apis.map((api) => api.kill()));
 });
 
+/** APIs start one after another: several at once on two cores outwait their readiness check. */
+let starting: Promise<unknown> = Promise.resolve();
 async function apiWith(values: object, env: Record<string, string> = {}) {
-  const api = await startApi({ STOREFLEET_PLATFORM_VALUES: JSON.stringify(values), ...env });
+  const started = starting.then(() => startApi({ STOREFLEET_PLATFORM_VALUES: JSON.stringify(values), ...env }));
+  starting = started.catch(() => undefined);
+  const api = await started;
   apis.push(api);
   return { api, alice: client(api, TOKENS.alice) };
 }
@@ -102,7 +106,8 @@ describe.concurrent('progress a person can follow', () => {
     const resumedKeys = progressOf(resumed).flatMap((p) => (p.item ? [p.item.key] : []));
     expect(resumedKeys.length).toBeGreaterThan(0);
     expect(resumedKeys.filter((key) => before.has(key))).toEqual([]);
-    expect(resumed.filter((e) => e.event === 'log')).toEqual([]);
+    const resumedFrom = Number(withItems[cut]!.id!.split(':')[1]);
+    expect(resumed.filter((e) => e.event === 'log' && (e.data as { line: number }).line <= resumedFrom)).toEqual([]);
 
     // Ready came from the provisioner's exit, not from the Job controller's later Complete.
     const job = `${name}-install-1`;
@@ -126,9 +131,9 @@ describe.concurrent('progress a person can follow', () => {
     const { alice } = await apiWith({ image: { ...STORE_TEST_VALUES.image, wordpress: { repository: 'storefleet.local/wordpress', tag: 'not-imported' } } });
     const name = uniqueName('pr-pull');
     await expectFailsFast(alice, name, 'ImagePullFailed', /^The cluster cannot download image storefleet.local\/wordpress:not-imported for the web server\. If this cluster is offline, import the image or set STOREFLEET_PLATFORM_VALUES to local images\.$/);
-    // The provisioner was stopped at once, not after Helm's timeout.
-    const pods = await core.listNamespacedPod({ namespace: SYSTEM, labelSelector: `job-name=${name}-install-1` });
-    expect(pods.items.length).toBe(1);
+    // The Job controller removed the stopped pod; its log was saved before.
+    const lines = (await alice.logs(name)).body.lines as string[];
+    expect(lines.some((line) => line.includes('"step":"install","status":"started"'))).toBe(true);
     const healthy = (await apiWith(STORE_TEST_VALUES)).alice;
     const again = await healthy.create({ name });
     expect(again.body.operation.job).toBe(`${name}-install-2`);
@@ -161,7 +166,10 @@ describe.concurrent('progress a person can follow', () => {
     const created = alice.create({ name });
     await waitFor('the store limits', () => core.readNamespacedLimitRange({ namespace: `store-${name}`, name: 'store-limits' }).catch(() => undefined), 30_000, 50);
     const limits = await core.readNamespacedLimitRange({ namespace: `store-${name}`, name: 'store-limits' });
-    limits.spec!.limits[0]!.max = { ...limits.spec!.limits[0]!.max, memory: '64Mi' };
+    const container = limits.spec!.limits[0]!;
+    container.max = { ...container.max, memory: '64Mi' };
+    container._default = { ...container._default, memory: '64Mi' };
+    container.defaultRequest = { ...container.defaultRequest, memory: '32Mi' };
     await core.replaceNamespacedLimitRange({ namespace: `store-${name}`, name: 'store-limits', body: limits });
     expect((await created).status).toBe(202);
     const { store, seenAt } = await failedAt(alice, name);

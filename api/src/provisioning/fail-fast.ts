@@ -8,9 +8,10 @@ import type { StoreCache } from '../kube/cache.ts';
 import type { KubeClients } from '../kube/clients.ts';
 import type { StoreActivityWatches } from '../kube/store-activity.ts';
 import { type Blocker, type BlockerRules, DEFAULT_BLOCKER_RULES, findBlocker, type FailureNote, readFailureNote } from '../store/blockers.ts';
-import { ANNOTATIONS, PLATFORM_NAMESPACE, storeNamespace } from '../store/names.ts';
+import { ANNOTATIONS, LABELS, PLATFORM_NAMESPACE, storeNamespace } from '../store/names.ts';
 import { isFinished } from '../store/state.ts';
 import { latestJob, newestPod } from '../store/view.ts';
+import { readProvisionerLog, saveOperationRecord } from './operation-records.ts';
 import type { Logger } from './reconciler.ts';
 
 export interface FailFastDeps {
@@ -73,6 +74,9 @@ export class FailFast {
     const name = job.metadata!.name!;
     this.ending.add(name);
     try {
+      // The Job controller deletes the pod it stops: its log is saved first.
+      const log = await readProvisionerLog(this.deps.kube, newestPod(this.deps.cache.pods.list(), name));
+      await saveOperationRecord(this.deps.kube, store, { job: name, storeUid: job.metadata!.labels![LABELS.storeUid]!, message: blocker.message, log });
       const note: FailureNote = { kind: blocker.kind, message: blocker.message, detail: blocker.detail, signalAt: blocker.signalAt.toISOString(), failedAt: new Date().toISOString() };
       // One patch: the reason and the end arrive together, so no reader sees one without the other.
       await this.deps.kube.batch.patchNamespacedJob(

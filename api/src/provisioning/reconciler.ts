@@ -11,14 +11,14 @@
 // store of the same name never act on a later one.
 import type * as k8s from '@kubernetes/client-node';
 import type { StoreCache } from '../kube/cache.ts';
-import { createIfAbsent, deleteIfPresent, deleteIfSame, type KubeClients } from '../kube/clients.ts';
+import { deleteIfPresent, deleteIfSame, type KubeClients } from '../kube/clients.ts';
 import { belongsTo, intentStarted, readIntent } from '../store/intent.ts';
 import { LABELS, MANAGED_BY, operationRecordName, PLATFORM_NAMESPACE, provisionerServiceAccount, storeNamespace } from '../store/names.ts';
 import { isFinished, jobCondition } from '../store/state.ts';
-import { latestJob, newestPod, readRecord } from '../store/view.ts';
+import { latestJob, newestPod, type OperationRecord, readRecord } from '../store/view.ts';
+import { readProvisionerLog, saveOperationRecord } from './operation-records.ts';
 import { StoreConflict, type StoreOperations } from './operations.ts';
 
-export const MAX_SAVED_LOG_BYTES = 64 * 1024;
 const SWEEP_EVERY_MS = 60_000;
 const RETRY_AFTER_ERROR_MS = 3_000;
 const MAX_RETRY_AFTER_MS = 60_000;
@@ -139,32 +139,25 @@ export class Reconciler {
       return;
     }
     const record = readRecord(cache.records.get(operationRecordName(store), PLATFORM_NAMESPACE));
-    if (record?.job !== jobName || record.storeUid !== namespace.metadata!.uid) this.deps.onFinished?.(store, job, await this.saveRecord(store, job, namespace.metadata!.uid!));
+    // A record fail-fast saved while the Job still ran is not final: this pass completes it.
+    if (record?.job !== jobName || record.storeUid !== namespace.metadata!.uid || !record.final) {
+      this.deps.onFinished?.(store, job, await this.saveRecord(store, job, namespace.metadata!.uid!, record?.job === jobName ? record : undefined));
+    }
   }
 
   /** Saves the finished Job's message and log; returns the message. */
-  private async saveRecord(store: string, job: k8s.V1Job, storeUid: string): Promise<string> {
+  private async saveRecord(store: string, job: k8s.V1Job, storeUid: string, early?: OperationRecord): Promise<string> {
     const { kube, cache, logger } = this.deps;
     const jobName = job.metadata!.name!;
     const pod = newestPod(cache.pods.list(), jobName);
-    let log = '';
-    let message = '';
-    if (pod) {
-      const status = pod.status?.containerStatuses?.[0];
-      message = (status?.state?.terminated?.message ?? status?.lastState?.terminated?.message ?? '').trim();
-      log = await kube.core.readNamespacedPodLog({ namespace: PLATFORM_NAMESPACE, name: pod.metadata!.name!, limitBytes: MAX_SAVED_LOG_BYTES })
-        .catch(() => '');
-    }
+    const status = pod?.status?.containerStatuses?.[0];
+    let message = (status?.state?.terminated?.message ?? status?.lastState?.terminated?.message ?? '').trim();
+    // A Job ended early lost its pod with it: what fail-fast saved then is the log.
+    const log = (await readProvisionerLog(kube, pod)) || (early?.log ?? '');
+    if (early?.message) message = early.message;
     if (!message) message = job.status?.conditions?.find((c) => c.status === 'True')?.message ?? '';
     if (jobCondition(job, 'Complete')) message = [message, await this.setupOutcome(store)].filter(Boolean).join(' ');
-    const body: k8s.V1ConfigMap = {
-      metadata: { name: operationRecordName(store), namespace: PLATFORM_NAMESPACE, labels: { [LABELS.managedBy]: MANAGED_BY, [LABELS.store]: store } },
-      data: { job: jobName, storeUid, message, log },
-    };
-    const created = await createIfAbsent(() => kube.core.createNamespacedConfigMap({ namespace: PLATFORM_NAMESPACE, body }));
-    if (created === 'existed') {
-      await kube.core.replaceNamespacedConfigMap({ namespace: PLATFORM_NAMESPACE, name: operationRecordName(store), body });
-    }
+    await saveOperationRecord(kube, store, { job: jobName, storeUid, message, log, final: true });
     logger.info({ store, job: jobName }, 'saved operation record');
     return message;
   }

@@ -103,8 +103,10 @@ function containerBlockers(activity: StoreActivity, pod: V1Pod, rules: BlockerRu
 function schedulingBlocker(activity: StoreActivity, pod: V1Pod, rules: BlockerRules): Blocker | undefined {
   const condition = pod.status?.conditions?.find((c) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable');
   if (!condition || pod.metadata?.deletionTimestamp) return undefined;
-  const signalAt = new Date(condition.lastTransitionTime ?? podTime(pod));
   const detail = condition.message ?? '';
+  // Waiting for its storage: the claim's own reports say whether that can come (storageBlockers).
+  if (/unbound .*PersistentVolumeClaims/i.test(detail)) return undefined;
+  const signalAt = new Date(condition.lastTransitionTime ?? podTime(pod));
   const short = /Insufficient (cpu|memory)/.exec(detail);
   const who = partWords(activity.release, pod);
   return {

@@ -4,6 +4,7 @@ import { belongsTo, intentStarted, readIntent, readSpec } from './intent.ts';
 import { LABELS } from './names.ts';
 import type { StoreSpec } from './spec.ts';
 import { deriveState, type StoreState } from './state.ts';
+import { storeUrl } from './store-url.ts';
 
 export interface StoreView {
   name: string;
@@ -39,11 +40,13 @@ export interface OperationRecord {
   storeUid?: string;
   message: string;
   log: string;
+  /** Saved once the Job ended (not early, while its pod was being stopped). */
+  final?: boolean;
 }
 
 export function readRecord(configMap: V1ConfigMap | undefined): OperationRecord | undefined {
   const data = configMap?.data;
-  return data?.job ? { job: data.job, storeUid: data.storeUid, message: data.message ?? '', log: data.log ?? '' } : undefined;
+  return data?.job ? { job: data.job, storeUid: data.storeUid, message: data.message ?? '', log: data.log ?? '', final: data.final === 'true' } : undefined;
 }
 
 /** Whether a saved record is of this Job of this store (not of an earlier store of the name). */
@@ -51,7 +54,8 @@ export function isRecordOf(record: OperationRecord | undefined, job: string | un
   return !!record && record.job === job && (!record.storeUid || record.storeUid === storeUid);
 }
 
-export function toStoreView(namespace: V1Namespace, jobs: readonly V1Job[], pods: readonly V1Pod[], record?: OperationRecord): StoreView {
+/** `tls`: whether stores are served over HTTPS (store-url.ts). */
+export function toStoreView(namespace: V1Namespace, jobs: readonly V1Job[], pods: readonly V1Pod[], record?: OperationRecord, tls = false): StoreView {
   const labels = namespace.metadata?.labels ?? {};
   const name = labels[LABELS.store] ?? namespace.metadata?.name?.replace(/^store-/, '') ?? '';
   const spec = readSpec(namespace);
@@ -68,7 +72,7 @@ export function toStoreView(namespace: V1Namespace, jobs: readonly V1Job[], pods
     uid: namespace.metadata?.uid ?? '',
     tenant: labels[LABELS.tenant] ?? '',
     ...(spec ? { spec } : {}),
-    url: spec ? `http://${spec.host}/` : '',
+    url: spec ? storeUrl(spec.host, tls) : '',
     createdAt: new Date(namespace.metadata?.creationTimestamp ?? 0).toISOString(),
     state,
   };

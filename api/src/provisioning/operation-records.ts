@@ -1,0 +1,27 @@
+// The saved record of a store's latest operation (a ConfigMap in the platform namespace): its
+// message and capped log, so a store still says why after the operation's pod is gone.
+import type * as k8s from '@kubernetes/client-node';
+import { createIfAbsent, type KubeClients } from '../kube/clients.ts';
+import { LABELS, MANAGED_BY, operationRecordName, PLATFORM_NAMESPACE } from '../store/names.ts';
+import type { OperationRecord } from '../store/view.ts';
+
+export const MAX_SAVED_LOG_BYTES = 64 * 1024;
+
+export function buildOperationRecord(store: string, record: OperationRecord & { storeUid: string }): k8s.V1ConfigMap {
+  return {
+    metadata: { name: operationRecordName(store), namespace: PLATFORM_NAMESPACE, labels: { [LABELS.managedBy]: MANAGED_BY, [LABELS.store]: store } },
+    data: { job: record.job, storeUid: record.storeUid, message: record.message, log: record.log, ...(record.final ? { final: 'true' } : {}) },
+  };
+}
+
+export async function saveOperationRecord(kube: KubeClients, store: string, record: OperationRecord & { storeUid: string }): Promise<void> {
+  const body = buildOperationRecord(store, record);
+  const created = await createIfAbsent(() => kube.core.createNamespacedConfigMap({ namespace: PLATFORM_NAMESPACE, body }));
+  if (created === 'existed') await kube.core.replaceNamespacedConfigMap({ namespace: PLATFORM_NAMESPACE, name: operationRecordName(store), body });
+}
+
+/** The provisioner's log, capped; '' when it cannot be read (the pod is gone). */
+export function readProvisionerLog(kube: KubeClients, pod: k8s.V1Pod | undefined): Promise<string> {
+  if (!pod) return Promise.resolve('');
+  return kube.core.readNamespacedPodLog({ namespace: PLATFORM_NAMESPACE, name: pod.metadata!.name!, limitBytes: MAX_SAVED_LOG_BYTES }).catch(() => '');
+}
