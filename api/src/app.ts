@@ -6,9 +6,14 @@ import Koa from 'koa';
 import type { StoreCache } from './kube/cache.ts';
 import type { KubeClients } from './kube/clients.ts';
 import type { PodLogFanout } from './kube/pod-log-fanout.ts';
-import { authenticate, type TokenEntry } from './http/auth.ts';
+import { identify, requirePrincipal, type TokenRegistry } from './http/auth.ts';
+import { clientAddress } from './http/client-address.ts';
+import { corsFor } from './http/cors.ts';
+import type { EdgeConfig } from './http/edge-config.ts';
+import type { StreamLimits } from './http/stream-limits.ts';
 import { errorMiddleware, HttpError } from './http/errors.ts';
 import { rateLimit, type RateLimitSettings } from './http/rate-limit.ts';
+import { logStreamErrors } from './http/sse.ts';
 import type { Redis } from 'ioredis';
 import type { StoreOperations } from './provisioning/operations.ts';
 import type { Logger } from './provisioning/reconciler.ts';
@@ -30,13 +35,15 @@ export interface AppDeps {
   /** Shared watches of what runs in store namespaces, for `progress` events. */
   activity?: StoreActivityWatches;
   logger: Logger;
-  tokens: readonly TokenEntry[];
+  tokens: TokenRegistry;
   baseDomain: string;
   heartbeatMs?: number;
-  /** True behind an ingress that sets X-Forwarded-For. */
-  trustProxy?: boolean;
+  /** Allowed origins, trusted proxy hops, the budget without a token, stream bounds. */
+  edge: EdgeConfig;
+  /** Open event streams, capped per token and per process. */
+  streams: StreamLimits;
   isReady?: () => boolean;
-  rateLimit: RateLimitSettings;
+  rateLimit: Omit<RateLimitSettings, 'anonymousMax' | 'maxKeys'>;
   /** Shares rate-limit budgets between replicas when set. */
   redis?: Redis;
   /** Served at /metrics when set. */
@@ -47,7 +54,7 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa();
-  app.proxy = deps.trustProxy ?? false;
+  logStreamErrors(app, deps.logger);
 
   app.use(async (ctx, next) => {
     const incoming = ctx.get('X-Request-Id');
@@ -58,6 +65,8 @@ export function createApp(deps: AppDeps): Koa {
   // Outside the error handler, so latency, access and audit lines see the final status.
   app.use(accessLog(deps.logger, deps.metrics));
   app.use(errorMiddleware(deps.logger));
+  app.use(corsFor(deps.edge.allowedOrigins));
+  app.use(clientAddress(deps.edge.trustedProxies));
 
   const health = new Router();
   health.get('/livez', (ctx) => { ctx.body = { status: 'ok' }; });
@@ -78,7 +87,11 @@ export function createApp(deps: AppDeps): Koa {
   app.use(health.routes());
   app.use(dashboardRouter().routes());
 
-  app.use(rateLimit(deps.rateLimit, deps.redis));
+  // Who is asking first (a hash and a lookup), so only verified tokens get budgets of their
+  // own; everything else shares its address's small one, and is refused before any body is read.
+  app.use(identify(deps.tokens));
+  app.use(rateLimit({ ...deps.rateLimit, anonymousMax: deps.edge.anonymousMax, maxKeys: deps.edge.maxRateKeys }, deps.redis));
+  app.use(requirePrincipal);
   app.use(async (ctx, next) => {
     if (BODY_METHODS.has(ctx.method) && ctx.request.length && !ctx.is('application/json')) {
       throw new HttpError(415, 'unsupported_media_type', 'Send the request body as application/json.');
@@ -97,9 +110,8 @@ export function createApp(deps: AppDeps): Koa {
     },
   }));
 
-  const stores = storesRouter({ ...deps, heartbeatMs: deps.heartbeatMs ?? 15_000 });
+  const stores = storesRouter({ ...deps, heartbeatMs: deps.heartbeatMs ?? 15_000, streamBounds: deps.edge.streams });
   const { api } = stores;
-  app.use(authenticate(deps.tokens));
   app.use(api.routes());
   app.use(stores.seed.routes());
   app.use(plansRouter().routes());

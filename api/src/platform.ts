@@ -3,6 +3,9 @@ import type * as k8s from '@kubernetes/client-node';
 import { connectRedis } from './redis.ts';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
+import { TokenRegistry } from './http/auth.ts';
+import type { EdgeConfig } from './http/edge-config.ts';
+import { StreamLimits } from './http/stream-limits.ts';
 import { StoreCache } from './kube/cache.ts';
 import { makeKubeClients } from './kube/clients.ts';
 import { PodLogFanout } from './kube/pod-log-fanout.ts';
@@ -16,6 +19,7 @@ import { StoreOperations } from './provisioning/operations.ts';
 import { type Logger, Reconciler } from './provisioning/reconciler.ts';
 import { LABELS } from './store/names.ts';
 import { StoreReader } from './store/reader.ts';
+import { servesTls } from './store/store-url.ts';
 import { isFinished } from './store/state.ts';
 
 function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
@@ -24,13 +28,13 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Record<strin
   return counts;
 }
 
-export async function startPlatform(kubeConfig: k8s.KubeConfig, config: Config, logger: Logger) {
+export async function startPlatform(kubeConfig: k8s.KubeConfig, config: Config, logger: Logger, edge: EdgeConfig) {
   const kube = makeKubeClients(kubeConfig);
   const cache = new StoreCache(kube);
   let ready = false;
   await cache.start();
   ready = true;
-  const reader = new StoreReader(kube, cache);
+  const reader = new StoreReader(kube, cache, servesTls(config.operations.platformValues));
   const events = new OperationEvents(kube, logger);
   const operations = new StoreOperations(kube, config.operations, events);
   const logs = new PodLogFanout(kube.config, cache);
@@ -51,14 +55,19 @@ export async function startPlatform(kubeConfig: k8s.KubeConfig, config: Config, 
     onFinished: observeFinishedOperations(metrics, events, logger),
   }).start();
   const redis = config.redis ? connectRedis(config.redis) : undefined;
+  const tokens = new TokenRegistry(config.tokens);
+  const streams = new StreamLimits(edge.streams);
+  // A token taken away (or narrowed) ends the streams it opened.
+  tokens.onRevoked((hashes) => streams.revoke(hashes));
   const app = createApp({
     kube, cache, reader, operations, logger, metrics, logs, activity,
-    tokens: config.tokens, baseDomain: config.baseDomain, trustProxy: config.trustProxy,
+    tokens, streams, edge, baseDomain: config.baseDomain,
     rateLimit: config.rateLimit, redis,
     isReady: () => ready,
   });
   return {
     app,
+    tokens,
     async stop() {
       stopReconciler();
       stopFailFast();

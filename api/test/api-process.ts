@@ -7,6 +7,7 @@ import { inject } from 'vitest';
 import { hashToken } from '../src/http/auth.ts';
 import { repoRoot, waitFor } from '../../cluster/test/harness.ts';
 import { STORE_IMAGE_VALUES } from '../../cluster/test/store-images.ts';
+import { networkEnv } from '../../cluster/test/network.ts';
 
 export const TOKENS = {
   alice: 'token-alice', aliceEmbed: 'token-alice-embed', bob: 'token-bob', carol: 'token-carol',
@@ -60,9 +61,15 @@ export async function startApi(env: Record<string, string> = {}, port?: number):
       STOREFLEET_PLATFORM_VALUES: JSON.stringify(STORE_TEST_VALUES),
       STOREFLEET_HELM_TIMEOUT_SECONDS: '120',
       STOREFLEET_TENANT_STORE_LIMITS: TENANT_LIMITS,
-      // Generous budgets: the suites make many requests; the rate-limit test sets its own.
+      // The cluster's ranges and DNS, for the store NetworkPolicies the cluster enforces.
+      ...networkEnv(inject('clusterKind')),
+      // Generous budgets and stream caps: the suites make many requests and open many streams;
+      // the rate-limit and stream-limit tests set their own.
       STOREFLEET_RATE_READ_MAX: '100000',
       STOREFLEET_RATE_WRITE_MAX: '100000',
+      STOREFLEET_RATE_ANONYMOUS_MAX: '100000',
+      STOREFLEET_SSE_MAX_PER_TOKEN: '1000',
+      STOREFLEET_SSE_MAX_STREAMS: '5000',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,7 +7,8 @@ import type { KubeClients } from '../kube/clients.ts';
 import type { StoreOperations } from '../provisioning/operations.ts';
 import { canSee, type Principal, requireScope } from '../http/auth.ts';
 import { HttpError } from '../http/errors.ts';
-import { openSse } from '../http/sse.ts';
+import { openSse, type SseOptions } from '../http/sse.ts';
+import type { StreamLimits } from '../http/stream-limits.ts';
 import { validate } from '../http/validate.ts';
 import { PLATFORM_NAMESPACE } from '../store/names.ts';
 import { parseLastEventId, streamStoreEvents } from '../store/events.ts';
@@ -33,6 +34,10 @@ export interface StoreRouteDeps {
   /** Shops get <name>.<baseDomain> unless a host is given. */
   baseDomain: string;
   heartbeatMs: number;
+  /** Open streams per token and per process. */
+  streams: StreamLimits;
+  /** Idle timeout and how much a reader that does not read may hold back. */
+  streamBounds: Omit<SseOptions, 'heartbeatMs'>;
 }
 
 type Input<B = unknown> = { params: { name: string }; body: B };
@@ -162,7 +167,10 @@ export function storesRouter(deps: StoreRouteDeps): { api: Router; seed: Router 
     const { params } = input(ctx);
     const store = await visibleStore(ctx, params.name);
     const resume = parseLastEventId(ctx.get('Last-Event-ID') || (ctx.query.lastEventId as string | undefined));
-    const channel = openSse(ctx, deps.heartbeatMs);
+    // A lease before the stream opens: past a cap the answer is a 429 JSON error, not a stream.
+    const lease = deps.streams.acquire(ctx.state.tokenHash as string, () => channel.end());
+    const channel = openSse(ctx, { ...deps.streamBounds, heartbeatMs: deps.heartbeatMs });
+    channel.closed.addEventListener('abort', () => lease.release(), { once: true });
     const who = principal(ctx);
     // `?uid=` pins a reconnect to the store first followed: a later store of the same name is not it.
     const uid = typeof ctx.query.uid === 'string' && ctx.query.uid ? ctx.query.uid : store.uid;
