@@ -17,10 +17,13 @@ interface Listing {
 export class StoreReader {
   private readonly kube: KubeClients;
   private readonly cache: StoreCache;
+  /** Whether stores are served over HTTPS: their URLs say so. */
+  private readonly tls: boolean;
 
-  constructor(kube: KubeClients, cache: StoreCache) {
+  constructor(kube: KubeClients, cache: StoreCache, tls = false) {
     this.kube = kube;
     this.cache = cache;
+    this.tls = tls;
   }
 
   /**
@@ -61,13 +64,13 @@ export class StoreReader {
     const pods = this.cache.pods.list();
     return this.cache.namespaces.list()
       .filter((ns) => !tenant || ns.metadata?.labels?.[LABELS.tenant] === tenant)
-      .map((ns) => toStoreView(ns, jobs, pods, this.record(ns.metadata!.labels![LABELS.store]!)))
+      .map((ns) => toStoreView(ns, jobs, pods, this.record(ns.metadata!.labels![LABELS.store]!), this.tls))
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   async get(name: string): Promise<StoreView | undefined> {
     const cached = this.cache.namespaces.get(storeNamespace(name));
-    if (cached) return toStoreView(cached, this.cache.jobs.list(), this.cache.pods.list(), this.record(name));
+    if (cached) return toStoreView(cached, this.cache.jobs.list(), this.cache.pods.list(), this.record(name), this.tls);
     try {
       const namespace = await this.kube.core.readNamespace({ name: storeNamespace(name) });
       if (namespace.metadata?.labels?.[LABELS.store] !== name) return undefined;
@@ -76,7 +79,7 @@ export class StoreReader {
         this.kube.batch.listNamespacedJob({ namespace: PLATFORM_NAMESPACE, labelSelector: selector }),
         this.kube.core.listNamespacedPod({ namespace: PLATFORM_NAMESPACE, labelSelector: selector }),
       ]);
-      return toStoreView(namespace, jobs.items, pods.items);
+      return toStoreView(namespace, jobs.items, pods.items, undefined, this.tls);
     } catch (error) {
       if (statusCode(error) === 404) return undefined;
       throw error;
