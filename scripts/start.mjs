@@ -5,6 +5,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { DEV_TOKEN, needsDevToken } from './dev-token.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const run = (cmd, args, env = process.env) => execFileSync(cmd, args, { cwd: root, encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'inherit'] }).trim();
@@ -33,9 +34,9 @@ if (!reachable) {
 }
 run(kubectl, ['apply', '-k', 'k8s/base'], env);
 
-if (!env.STOREFLEET_API_TOKENS && !env.STOREFLEET_DEV_TOKEN) {
-  env.STOREFLEET_DEV_TOKEN = 'dev-token';
-  console.error('storefleet: no tokens configured; use "Authorization: Bearer dev-token" (tenant dev, admin).');
+if (needsDevToken(env)) {
+  env.STOREFLEET_DEV_TOKEN = DEV_TOKEN;
+  console.error(`storefleet: no tokens configured; use "Authorization: Bearer ${DEV_TOKEN}" (tenant dev, admin).`);
 }
 const main = path.join(root, 'api/src/main.ts');
 if (!existsSync(main)) throw new Error('api/src/main.ts is missing');
