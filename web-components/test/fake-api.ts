@@ -6,7 +6,7 @@ import { PLANS, storeView } from './fixtures.ts';
 
 export interface SseEvent { id?: string; event: string; data: unknown }
 
-export interface Request { method: string; path: string; headers: Headers; body?: unknown }
+export interface Request { method: string; path: string; query: string; headers: Headers; body?: unknown }
 
 /** One connection's worth of events; `drop: true` ends the response as a network drop would. */
 export interface StreamScript { events: SseEvent[]; drop?: boolean }
@@ -36,14 +36,18 @@ export class FakeApi {
   private async answer(request: globalThis.Request): Promise<Response> {
     const path = new URL(request.url).pathname.replace(/^\/api\/v1/, '');
     const body = request.method === 'GET' || request.method === 'DELETE' ? undefined : await request.json().catch(() => undefined);
-    this.requests.push({ method: request.method, path, headers: request.headers, body });
+    this.requests.push({ method: request.method, path, query: new URL(request.url).search.slice(1), headers: request.headers, body });
     if (request.headers.get('Authorization') !== `Bearer ${this.token}`) {
       return json(401, { error: { code: 'unauthorized', message: 'A valid bearer token is required.' } });
     }
     const events = /^\/stores\/([^/]+)\/events$/.exec(path);
     if (events) return this.stream(decodeURIComponent(events[1]!), request.signal);
     const one = /^\/stores\/([^/]+)$/.exec(path);
-    if (request.method === 'GET' && path === '/stores') return json(200, { items: this.stores });
+    if (request.method === 'GET' && path === '/stores') return json(200, this.page(new URL(request.url).searchParams));
+    if (request.method === 'GET' && one) {
+      const store = this.stores.find((s) => s.name === decodeURIComponent(one[1]!));
+      return store ? json(200, { store }) : json(404, { error: { code: 'store_not_found', message: 'No such store.' } });
+    }
     if (request.method === 'GET' && path === '/plans') return json(200, { items: PLANS });
     if (request.method === 'GET' && /^\/stores\/[^/]+\/revisions$/.test(path)) return json(200, { items: [] });
     if (request.method === 'POST' && path === '/stores') {
@@ -60,6 +64,27 @@ export class FakeApi {
       return json(202, { store });
     }
     return json(404, { error: { code: 'not_found', message: `No route ${request.method} ${path}.` } });
+  }
+
+  /** The API's list contract in small: q and phase filters, name order, an offset as the token. */
+  private page(params: URLSearchParams) {
+    const q = params.get('q')?.trim().toLowerCase() ?? '';
+    const phase = params.get('phase') ?? '';
+    const direction = params.get('sort') === '-name' ? -1 : 1;
+    const matches = this.stores
+      .filter((s) => (!q || s.name.includes(q) || s.tenant.includes(q)) && (!phase || s.state.phase === phase))
+      .sort((a, b) => direction * a.name.localeCompare(b.name));
+    const start = Number(params.get('continue') ?? 0);
+    const limit = Number(params.get('limit') ?? matches.length);
+    const items = matches.slice(start, start + limit);
+    const remainingItemCount = Math.max(0, matches.length - start - items.length);
+    const byPhase: Record<string, number> = {};
+    for (const s of this.stores) byPhase[s.state.phase] = (byPhase[s.state.phase] ?? 0) + 1;
+    return {
+      items,
+      metadata: { remainingItemCount, ...(remainingItemCount ? { continue: String(start + items.length) } : {}) },
+      counts: { all: this.stores.length, byPhase },
+    };
   }
 
   private stream(name: string, signal: AbortSignal): Response {

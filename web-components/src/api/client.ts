@@ -1,5 +1,5 @@
 // A small typed client for the storefleet REST API, used by <store-manager>.
-import type { AdminCredentials, PlanSummary, Revision, StoreView } from './types.ts';
+import type { AdminCredentials, ListPhase, PlanSummary, Revision, Sort, StorePage, StoreView } from './types.ts';
 
 /** An error answer from the API: `{ error: { code, message } }` with its HTTP status. */
 export class ApiError extends Error {
@@ -17,6 +17,9 @@ export interface Accepted {
   store: StoreView;
   operation?: { job: string };
 }
+
+/** One page request of the store list; empty values are left out. */
+export interface PageQuery { limit: number; continue?: string; phase?: ListPhase | ''; q?: string; sort?: Sort }
 
 export class StoreApi {
   readonly base: string;
@@ -53,8 +56,15 @@ export class StoreApi {
     return answer as T;
   }
 
-  async list(): Promise<StoreView[]> {
-    return (await this.call<{ items: StoreView[] }>('GET', '/stores')).items;
+  /** A page of the stores this token may see, searched, filtered and sorted by the API. */
+  page(query: PageQuery): Promise<StorePage> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') params.set(key, String(value));
+    return this.call('GET', `/stores?${params}`);
+  }
+
+  async get(name: string): Promise<StoreView> {
+    return (await this.call<{ store: StoreView }>('GET', `/stores/${encodeURIComponent(name)}`)).store;
   }
 
   async plans(): Promise<PlanSummary[]> {

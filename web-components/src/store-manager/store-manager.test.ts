@@ -99,6 +99,36 @@ describe('<store-manager>', () => {
     await expect.poll(() => deleted).toEqual(['old-shop']);
   });
 
+  it('pages, searches and filters on the server, and shows the counts it sends', async () => {
+    api.stores = Array.from({ length: 7 }, (_, i) => storeView(`shop-${i}`, i === 5 ? { state: { phase: 'Failed', reason: 'InstallFailed', message: 'x', since: '' } } : {}));
+    const manager = await mountManager('token="tok-alice" page-size="3"');
+    const list = () => manager.shadowRoot!.querySelector('store-list')!;
+    const rows = () => [...list().shadowRoot!.querySelectorAll('tbody .name')].map((b) => b.textContent);
+    const listQueries = () => api.requests.filter((r) => r.method === 'GET' && r.path === '/stores').map((r) => r.query);
+    await expect.poll(rows).toEqual(['shop-0', 'shop-1', 'shop-2']);
+    expect(listQueries()[0]).toBe('limit=3&sort=name');
+    expect(list().shadowRoot!.querySelector('[part=counts]')!.textContent).toMatch(/7 stores\s+Failed 1\s+Ready 6/);
+    await userEvent.click(page.getByRole('button', { name: 'Next →' }));
+    await expect.poll(rows).toEqual(['shop-3', 'shop-4', 'shop-5']);
+    expect(listQueries().at(-1)).toBe('limit=3&continue=3&sort=name');
+    await userEvent.click(page.getByRole('button', { name: 'Next →' }));
+    await expect.poll(rows).toEqual(['shop-6']);
+    await userEvent.click(page.getByRole('button', { name: '← Previous' }));
+    await expect.poll(rows).toEqual(['shop-3', 'shop-4', 'shop-5']);
+    // A search starts again at the first page, with the text sent to the API.
+    await userEvent.type(page.getByRole('searchbox', { name: 'Search stores' }), 'shop-6');
+    await expect.poll(rows).toEqual(['shop-6']);
+    expect(listQueries().at(-1)).toBe('limit=3&q=shop-6&sort=name');
+    await userEvent.clear(page.getByRole('searchbox', { name: 'Search stores' }));
+    await userEvent.selectOptions(page.getByRole('combobox', { name: 'Phase' }), 'Failed');
+    await expect.poll(rows).toEqual(['shop-5']);
+    expect(listQueries().at(-1)).toBe('limit=3&phase=Failed&sort=name');
+    // A store opened from a later page keeps its detail while the list pages on.
+    await userEvent.click(page.getByRole('button', { name: 'shop-5' }));
+    await expect.element(page.getByRole('button', { name: '← All stores' })).toBeVisible();
+    await expectNoAxeViolations(manager);
+  });
+
   it('shows why the list cannot be loaded', async () => {
     api.restore();
     const original = globalThis.fetch;

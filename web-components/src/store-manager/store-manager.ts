@@ -1,11 +1,12 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { ApiError, StoreApi } from '../api/client.ts';
 import { type ConnectionState, followEvents } from '../api/event-stream.ts';
-import type { AdminCredentials, LogEvent, PlanSummary, Revision, StatusEvent, StoreView } from '../api/types.ts';
+import type { AdminCredentials, LogEvent, PlanSummary, Revision, StatusEvent, StorePage, StoreView } from '../api/types.ts';
 import { failedDetail, storeEvent, type StoreCreatedDetail, type StoreDeletedDetail, type StoreFailedDetail } from '../shared/events.ts';
 import { theme } from '../shared/theme.ts';
 import { FALLBACK_PLANS } from '../store-create-form/store-create-form.ts';
 import type { TimelineEntry } from '../store-timeline/store-timeline.ts';
+import type { StorePageRequest, StoreSearch } from '../store-list/store-list.ts';
 import { storeManagerStyles } from './store-manager.styles.ts';
 
 type View = 'list' | 'create' | 'detail';
@@ -42,8 +43,11 @@ export class StoreManager extends LitElement {
     token: { type: String },
     rememberToken: { type: Boolean, attribute: 'remember-token' },
     pollInterval: { type: Number, attribute: 'poll-interval' },
+    pageSize: { type: Number, attribute: 'page-size' },
     _view: { state: true },
-    _stores: { state: true },
+    _page: { state: true },
+    _search: { state: true },
+    _current: { state: true },
     _plans: { state: true },
     _revisions: { state: true },
     _loading: { state: true },
@@ -66,8 +70,14 @@ export class StoreManager extends LitElement {
   declare rememberToken: boolean;
   /** Milliseconds between list refreshes. */
   declare pollInterval: number;
+  /** Stores per page of the list. */
+  declare pageSize: number;
   declare private _view: View;
-  declare private _stores: StoreView[];
+  /** The page of the list on screen, as the API sent it. */
+  declare private _page: StorePage | undefined;
+  declare private _search: StoreSearch;
+  /** The store shown in detail (it need not be on the page). */
+  declare private _current: StoreView | undefined;
   declare private _plans: PlanSummary[];
   declare private _revisions: Revision[];
   declare private _loading: boolean;
@@ -84,8 +94,14 @@ export class StoreManager extends LitElement {
   private api = new StoreApi('', '');
   private pollTimer: ReturnType<typeof setInterval> | undefined;
   private following: AbortController | undefined;
-  /** Stores deleted from here: store-deleted fires when they leave the list. */
+  /** Stores deleted from here: store-deleted fires when the API no longer knows them. */
   private deleting = new Set<string>();
+  /** The `continue` token of each page up to the one on screen ('' = the first page). */
+  private pageTokens = [''];
+  /** Pages starting offsets, to say "stores 51–100". */
+  private pageStarts = [0];
+  /** Only the newest list request may change the screen. */
+  private listRequest = 0;
 
   constructor() {
     super();
@@ -93,8 +109,11 @@ export class StoreManager extends LitElement {
     this.token = '';
     this.rememberToken = false;
     this.pollInterval = 5000;
+    this.pageSize = 50;
     this._view = 'list';
-    this._stores = [];
+    this._page = undefined;
+    this._search = { q: '', phase: '', sort: 'name' };
+    this._current = undefined;
     this._plans = FALLBACK_PLANS;
     this._revisions = [];
     this._loading = true;
@@ -136,17 +155,18 @@ export class StoreManager extends LitElement {
     this.pollTimer = setInterval(() => void this.refresh(), this.pollInterval);
   }
 
+  /** Reloads what is on screen: the list's page, or the store shown in detail. */
   private async refresh() {
     try {
-      const stores = await this.api.list();
-      this._stores = stores.sort((a, b) => a.name.localeCompare(b.name));
+      if (this._view === 'detail' && this._selected) await this.refreshCurrent(this._selected);
+      else await this.loadPage();
       this._listError = '';
-      for (const name of [...this.deleting]) {
-        if (!stores.some((s) => s.name === name)) {
+      await Promise.all([...this.deleting].map(async (name) => {
+        if (await this.api.get(name).then(() => false, (error) => error instanceof ApiError && error.status === 404)) {
           this.deleting.delete(name);
           this.dispatchEvent(storeEvent<StoreDeletedDetail>('store-deleted', { name }));
         }
-      }
+      }));
     } catch (error) {
       if (error instanceof ApiError && error.status === 401) {
         this._needsToken = true;
@@ -159,12 +179,59 @@ export class StoreManager extends LitElement {
     }
   }
 
-  private get selectedStore(): StoreView | undefined {
-    return this._stores.find((s) => s.name === this._selected);
+  /** Reads the page on screen again (a new search starts at the first page). */
+  private async loadPage(): Promise<void> {
+    const request = ++this.listRequest;
+    const index = this.pageTokens.length - 1;
+    const page = await this.api.page({ limit: this.pageSize, continue: this.pageTokens[index] || undefined, ...this._search });
+    if (request !== this.listRequest) return;
+    // Every store of a later page was deleted: show the page before it.
+    if (page.items.length === 0 && index > 0) {
+      this.pageTokens.pop();
+      this.pageStarts.pop();
+      return this.loadPage();
+    }
+    this._page = page;
   }
 
-  private show(name: string) {
+  private async refreshCurrent(name: string) {
+    const store = await this.api.get(name).catch((error) => {
+      if (error instanceof ApiError && error.status === 404) return undefined;
+      throw error;
+    });
+    if (store && this._selected === name) this._current = store;
+  }
+
+  private searchChanged(event: CustomEvent<StoreSearch>) {
+    this._search = event.detail;
+    this.pageTokens = [''];
+    this.pageStarts = [0];
+    void this.refresh();
+  }
+
+  private turnPage(event: CustomEvent<StorePageRequest>) {
+    const page = this._page;
+    if (event.detail.direction === 'next' && page?.metadata.continue) {
+      this.pageTokens.push(page.metadata.continue);
+      this.pageStarts.push(this.pageStarts.at(-1)! + page.items.length);
+    } else if (event.detail.direction === 'previous' && this.pageTokens.length > 1) {
+      this.pageTokens.pop();
+      this.pageStarts.pop();
+    } else {
+      return;
+    }
+    this._loading = true;
+    void this.refresh().finally(() => (this._loading = false));
+  }
+
+  private get selectedStore(): StoreView | undefined {
+    return this._current?.name === this._selected ? this._current : undefined;
+  }
+
+  private show(name: string, store = this._page?.items.find((s) => s.name === name)) {
+    this._current = store;
     this._selected = name;
+    if (!store) void this.refreshCurrent(name).catch(() => undefined);
     this._view = 'detail';
     this._credentials = undefined;
     this._actionError = '';
@@ -184,11 +251,12 @@ export class StoreManager extends LitElement {
     this._view = 'list';
     this._selected = '';
     this._notice = '';
+    void this.refresh();
   }
 
   /** Streams the store's status and log lines into its timeline. */
   private follow(name: string) {
-    const uid = this._stores.find((s) => s.name === name)?.uid;
+    const uid = this.selectedStore?.uid;
     this.following?.abort();
     const controller = new AbortController();
     this.following = controller;
@@ -228,12 +296,14 @@ export class StoreManager extends LitElement {
   /** Keeps the list row in step with the stream, between list refreshes. */
   private applyStatus(status: StatusEvent) {
     if (status.phase === 'Deleted') {
-      this._stores = this._stores.filter((s) => s.name !== status.name);
       void this.refresh();
       return;
     }
     const state = { phase: status.phase, reason: status.reason, message: status.message, since: status.since, operation: status.operation } as StoreView['state'];
-    this._stores = this._stores.map((s) => (s.name === status.name ? { ...s, state } : s));
+    if (this._current?.name === status.name) this._current = { ...this._current, state };
+    if (this._page?.items.some((s) => s.name === status.name)) {
+      this._page = { ...this._page, items: this._page.items.map((s) => (s.name === status.name ? { ...s, state } : s)) };
+    }
   }
 
   private async act(busy: string, action: () => Promise<void>) {
@@ -252,9 +322,8 @@ export class StoreManager extends LitElement {
     const { name, plan } = event.detail;
     await this.act('create', async () => {
       const accepted = await this.api.create(name, plan);
-      this._stores = [...this._stores.filter((s) => s.name !== name), accepted.store].sort((a, b) => a.name.localeCompare(b.name));
       this.dispatchEvent(storeEvent<StoreCreatedDetail>('store-created', { store: accepted.store, job: accepted.operation?.job }));
-      this.show(name);
+      this.show(name, accepted.store);
     });
   }
 
@@ -285,7 +354,6 @@ export class StoreManager extends LitElement {
       this.deleting.add(name);
       this.backToList();
       this._notice = `Deleting ${name}: its namespace, data and backups are being removed.`;
-      await this.refresh();
     });
   }
 
@@ -330,8 +398,11 @@ export class StoreManager extends LitElement {
           @store-back=${this.backToList} @store-change-request=${this.upgrade} @store-rollback-request=${this.rollback}
           @store-reveal-request=${this.reveal} @store-delete-confirm=${this.deleteStore}></store-detail>`;
       default:
-        return html`<store-list exportparts="table" .stores=${this._stores} ?loading=${this._loading} error=${this._listError} selected=${this._selected}
-          @store-select=${(e: CustomEvent<{ name: string }>) => this.show(e.detail.name)}></store-list>`;
+        return html`<store-list exportparts="table, counts, pager" .stores=${this._page?.items ?? []} .counts=${this._page?.counts} .search=${this._search}
+          page-start=${this.pageStarts.at(-1)!} remaining=${this._page?.metadata.remainingItemCount ?? 0} ?has-previous=${this.pageTokens.length > 1}
+          ?loading=${this._loading} error=${this._listError} selected=${this._selected}
+          @store-select=${(e: CustomEvent<{ name: string }>) => this.show(e.detail.name)}
+          @store-search=${this.searchChanged} @store-page=${this.turnPage}></store-list>`;
     }
   }
 }
