@@ -23,6 +23,8 @@ const MAX_ENTRIES = 2000;
  * @fires store-failed - A store followed here failed (`detail: { name, reason, message, operation }`).
  * @csspart base - The wrapper.
  * @csspart table - The store list's table.
+ * @csspart counts - The store list's count of stores by phase.
+ * @csspart pager - The store list's page buttons.
  * @csspart form - The create form.
  * @csspart failure - A failed store's explanation.
  * @csspart timeline - The live timeline's entries.
