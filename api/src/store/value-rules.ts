@@ -19,7 +19,7 @@ export interface ValueRule {
 const schemaFile = new URL('../../../chart/values.schema.json', import.meta.url);
 const schema = JSON.parse(readFileSync(schemaFile, 'utf8'));
 
-// `u`: the chart's patterns use Unicode classes (\p{Z}) as Helm's Go regexps read them.
+// `u`: code points, as Helm's Go regexps read the chart's patterns.
 const rule = ({ pattern, minLength = 0, maxLength = Infinity }: SchemaString): ValueRule =>
   ({ pattern: new RegExp(pattern, 'u'), minLength, maxLength });
 
