@@ -1,0 +1,13 @@
+// The API settings that describe the test cluster's network to the store NetworkPolicies. The
+// local cluster's DNS runs on the node (cluster/network-env.sh says where); k3s and other
+// clusters run kube-dns pods inside private ranges, which the API's defaults already cover.
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import type { ClusterKind } from './target.ts';
+
+const repoRoot = path.resolve(import.meta.dirname, '../..');
+
+export function networkEnv(kind: ClusterKind): Record<string, string> {
+  if (kind !== 'local') return {};
+  return JSON.parse(execFileSync('bash', [path.join(repoRoot, 'cluster/network-env.sh')], { encoding: 'utf8' })) as Record<string, string>;
+}
