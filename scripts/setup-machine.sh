@@ -3,7 +3,8 @@
 # present. `npm test` and `npm start` run it first, so those two commands are all a newcomer
 # types; cluster/up.sh runs it too.
 #   setup-machine.sh        everything `npm test` needs: the test cluster's runtime (etcd,
-#                           containerd, runc, CNI plugins, iptables), the Docker engine that
+#                           containerd, runc, CNI plugins, iptables, and ipset for the
+#                           NetworkPolicy engine), the Docker engine that
 #                           builds images, busybox for the base image, binutils (strip) for
 #                           the Node runtime image, shellcheck, Chromium for browser tests,
 #                           Redis for shared rate limits, mmdebstrap for the store images
@@ -18,7 +19,7 @@ if [ "${1:-}" = start ]; then
   PACKAGES=(unzip)
 else
   PACKAGES=(
-    docker.io etcd-server containerd runc containernetworking-plugins iptables conntrack
+    docker.io etcd-server containerd runc containernetworking-plugins iptables ipset conntrack
     iproute2 kmod openssl busybox-static unzip gcc libc6-dev binutils shellcheck chromium redis-server
     mmdebstrap
   )

@@ -31,6 +31,8 @@ if (!reachable) {
     console.error(`storefleet: stores use WordPress 6.1 (Apache, PHP 8.2) and MariaDB 10.11 built from Debian packages: STOREFLEET_PLATFORM_VALUES=${env.STOREFLEET_PLATFORM_VALUES}`);
     console.error('storefleet: WooCommerce is not installed on them: it needs WordPress 6.7 or later and a download from wordpress.org, which this cluster cannot reach; each store says so.');
   }
+  // Its DNS runs on the node, not as kube-dns pods: the store NetworkPolicies must name it.
+  for (const [key, value] of Object.entries(JSON.parse(run('bash', ['cluster/network-env.sh'])))) env[key] ??= value;
 }
 run(kubectl, ['apply', '-k', 'k8s/base'], env);
 

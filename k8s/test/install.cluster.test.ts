@@ -10,6 +10,7 @@ import { hashToken } from '../../api/src/http/auth.ts';
 import { client, STORE_TEST_VALUES, waitForGone, waitForPhase } from '../../api/test/api-process.ts';
 import { kubectl, preparePlatform } from '../../api/test/platform.ts';
 import { kubectlBinary, repoRoot, uniqueName, waitFor } from '../../cluster/test/harness.ts';
+import { networkEnv } from '../../cluster/test/network.ts';
 
 const SYSTEM = 'storefleet-system';
 const TOKEN = 'token-installed-alice';
@@ -54,6 +55,7 @@ beforeAll(async () => {
     '      - STOREFLEET_PROVISIONER_IMAGE=storefleet.local/provisioner:test',
     `      - 'STOREFLEET_PLATFORM_VALUES=${JSON.stringify(STORE_TEST_VALUES)}'`,
     '      - STOREFLEET_HELM_TIMEOUT_SECONDS=120',
+    ...Object.entries(networkEnv(inject('clusterKind'))).map(([key, value]) => `      - ${key}=${value}`),
     'secretGenerator:',
     '  - name: storefleet-api-tokens',
     '    namespace: storefleet-system',
