@@ -1,5 +1,6 @@
 // Reads stores for the API: listings from the watch-fed cache; a single store from the cache,
 // or straight from the API server when the cache has not seen it yet (just created).
+import type { KubernetesObject } from '@kubernetes/client-node';
 import type { StoreCache } from '../kube/cache.ts';
 import { type KubeClients, statusCode } from '../kube/clients.ts';
 import { LABELS, operationRecordName, PLATFORM_NAMESPACE, storeNamespace } from './names.ts';
@@ -12,6 +13,18 @@ interface Listing {
   views: StoreView[];
   counts?: StoreCounts;
   json?: string;
+}
+
+function byStore<T extends KubernetesObject>(objects: readonly T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const object of objects) {
+    const store = object.metadata?.labels?.[LABELS.store];
+    if (!store) continue;
+    const group = groups.get(store);
+    if (group) group.push(object);
+    else groups.set(store, [object]);
+  }
+  return groups;
 }
 
 export class StoreReader {
@@ -31,6 +44,9 @@ export class StoreReader {
    * read far more often than stores change.
    */
   private readonly listings = new Map<string, Listing>();
+
+  /** Each store's view with the versions of the objects it was derived from (dropped with its namespace). */
+  private readonly views = new Map<string, { key: string; view: StoreView }>();
 
   list(tenant?: string): StoreView[] {
     return this.listing(tenant).views;
@@ -60,11 +76,29 @@ export class StoreReader {
   }
 
   private derive(tenant?: string): StoreView[] {
-    const jobs = this.cache.jobs.list();
-    const pods = this.cache.pods.list();
-    return this.cache.namespaces.list()
+    // Derived again after every change the cache sees, so at 1,000 stores it must be cheap:
+    // each store gets only the Jobs and pods labelled with its name (the only ones that can be
+    // its own), and a store whose objects did not change is not derived again.
+    const jobs = byStore(this.cache.jobs.list());
+    const pods = byStore(this.cache.pods.list());
+    const namespaces = this.cache.namespaces.list();
+    if (this.views.size > namespaces.length + 100) this.views.clear(); // stores gone since
+    return namespaces
       .filter((ns) => !tenant || ns.metadata?.labels?.[LABELS.tenant] === tenant)
-      .map((ns) => toStoreView(ns, jobs, pods, this.record(ns.metadata!.labels![LABELS.store]!), this.tls))
+      .map((ns) => {
+        const name = ns.metadata!.labels![LABELS.store]!;
+        const storeJobs = jobs.get(name) ?? [];
+        const storePods = pods.get(name) ?? [];
+        const recordMap = this.cache.records.get(operationRecordName(name), PLATFORM_NAMESPACE);
+        // A store none of whose objects changed keeps its view: toStoreView must stay a
+        // function of these objects only (anything else it reads must join this key).
+        const key = [ns, ...storeJobs, ...storePods, recordMap].map((o) => `${o?.metadata?.uid}@${o?.metadata?.resourceVersion}`).join(' ');
+        const kept = this.views.get(name);
+        if (kept?.key === key) return kept.view;
+        const view = toStoreView(ns, storeJobs, storePods, readRecord(recordMap), this.tls);
+        this.views.set(name, { key, view });
+        return view;
+      })
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
