@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts (or reuses) the local single-node test cluster: etcd, containerd, kube-apiserver,
-# kube-controller-manager, kube-scheduler, kubelet and kube-proxy as host processes.
+# kube-controller-manager, kube-scheduler, kubelet, kube-proxy and the NetworkPolicy engine
+# (kube-router's firewall) as host processes.
 # Idempotent: components already running are left alone. Prints the admin kubeconfig path.
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -19,6 +20,7 @@ fi
 bash "$CLUSTER_DIR/../scripts/setup-machine.sh"
 BIN=$(bash "$CLUSTER_DIR/build-kube.sh")
 ADDONS_BIN=$(bash "$CLUSTER_DIR/build-addons.sh")
+NETPOL_BIN=$(bash "$CLUSTER_DIR/build-kube-router.sh")
 TOOLS=$(bash "$CLUSTER_DIR/tools.sh")
 KUBECTL=("$TOOLS/kubectl" --kubeconfig "$KUBECONFIG_ADMIN")
 
@@ -188,7 +190,7 @@ YAML
 }
 
 start_kube_proxy() {
-  cat >"$CLUSTER_STATE/kube-proxy.yaml" <<YAML
+  cat >"$CLUSTER_STATE/kube-proxy.yaml.new" <<YAML
 apiVersion: kubeproxy.config.k8s.io/v1alpha1
 kind: KubeProxyConfiguration
 clientConnection: {kubeconfig: $CLUSTER_STATE/kube-proxy.kubeconfig}
@@ -201,6 +203,12 @@ metricsBindAddress: 127.0.0.1:10249
 # Leave the host's conntrack table size alone; it may not be writable here.
 conntrack: {maxPerCore: 0}
 YAML
+  # A running kube-proxy exits when its config file is written to, even with the same content.
+  if cmp -s "$CLUSTER_STATE/kube-proxy.yaml.new" "$CLUSTER_STATE/kube-proxy.yaml"; then
+    rm "$CLUSTER_STATE/kube-proxy.yaml.new"
+  else
+    mv "$CLUSTER_STATE/kube-proxy.yaml.new" "$CLUSTER_STATE/kube-proxy.yaml"
+  fi
   start kube-proxy "$BIN/kube-proxy" --config "$CLUSTER_STATE/kube-proxy.yaml" --v=1
 }
 
@@ -240,6 +248,34 @@ start_local_path_provisioner() {
     --helper-image "$BASE_IMAGE"
 }
 
+# NetworkPolicy enforcement, which the bridge CNI lacks: kube-router's firewall alone (no
+# routing, no service proxy) keeps iptables chains and ipsets per policy beside kube-proxy's.
+# Traffic from the node itself (kubelet probes) stays allowed, as NetworkPolicy expects.
+start_kube_router() {
+  running kube-router && return 0
+  "${KUBECTL[@]}" apply -f "$CLUSTER_DIR/kube-router.yaml" >/dev/null
+  wait_for "the kube-router token" 60 kube_router_token_ready
+  local token
+  token=$("${KUBECTL[@]}" -n kube-system get secret kube-router-token -o jsonpath='{.data.token}' | base64 -d)
+  (umask 077 && cat >"$CLUSTER_STATE/kube-router.kubeconfig" <<KUBECONFIG
+apiVersion: v1
+kind: Config
+clusters: [{name: storefleet, cluster: {server: "https://$NODE_IP:$APISERVER_PORT", certificate-authority: "$CLUSTER_STATE/pki/ca.crt"}}]
+users: [{name: kube-router, user: {token: "$token"}}]
+contexts: [{name: kube-router, context: {cluster: storefleet, user: kube-router}}]
+current-context: kube-router
+KUBECONFIG
+  )
+  start kube-router "$NETPOL_BIN/kube-router" --kubeconfig "$CLUSTER_STATE/kube-router.kubeconfig" \
+    --run-firewall=true --run-router=false --run-service-proxy=false --enable-cni=false \
+    --hostname-override "$NODE_NAME" --service-cluster-ip-range "$SERVICE_CIDR" \
+    --health-port 20244
+  wait_for kube-router 60 curl -fsS http://127.0.0.1:20244/healthz
+}
+kube_router_token_ready() {
+  [ -n "$("${KUBECTL[@]}" -n kube-system get secret kube-router-token -o jsonpath='{.data.token}')" ]
+}
+
 node_ready() {
   [ "$("${KUBECTL[@]}" get node "$NODE_NAME" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}')" = True ]
 }
@@ -255,6 +291,7 @@ start_controllers
 start_kubelet
 start_kube_proxy
 start_coredns
+start_kube_router
 wait_for "node $NODE_NAME" 180 node_ready
 wait_for "default ServiceAccount" 60 default_sa_ready
 start_local_path_provisioner
