@@ -21,6 +21,14 @@ describe('the OpenAPI document', () => {
     expect(create.properties.plan.enum).toEqual(['small', 'medium', 'large']);
   });
 
+  it('says which hosts a store may have, and the answers when it may not', () => {
+    const create = document.paths['/api/v1/stores'].post;
+    const host = (create.requestBody.content['application/json'].schema as { properties: Record<string, { description?: string }> }).properties.host!;
+    expect(host.description).toMatch(/<name>\.<base domain>.*one store per host/);
+    expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['409', '422']));
+    expect(Object.keys(document.paths['/api/v1/stores/{name}'].patch.responses)).toContain('422');
+  });
+
   it('documents the list\'s paging, filters and sort, from the same schema that checks them', () => {
     const list = document.paths['/api/v1/stores'].get;
     expect(list.parameters.map((p) => p.name)).toEqual(['limit', 'continue', 'phase', 'q', 'sort']);

@@ -18,7 +18,7 @@ const errorBody = {
 };
 
 const errors = (...codes: number[]) => Object.fromEntries(codes.map((code) => [String(code), {
-  description: { 400: 'Invalid input', 401: 'No or unknown token', 404: 'No such store (or not yours)', 409: 'Conflict', 410: 'Already shown once', 413: 'Body too large', 415: 'Not JSON' }[code] ?? 'Error',
+  description: { 400: 'Invalid input', 401: 'No or unknown token', 404: 'No such store (or not yours)', 409: 'Conflict (store_conflict, store_limit_reached, host_taken: another store holds the host)', 410: 'Already shown once', 413: 'Body too large', 415: 'Not JSON', 422: 'host_not_allowed: the store may not have this host; details.allowed says which it may' }[code] ?? 'Error',
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
 }]));
 
@@ -72,7 +72,7 @@ export function buildOpenApiDocument() {
         post: {
           operationId: 'createStore',
           requestBody: { required: true, ...json(jsonSchema(createStoreBody)) },
-          responses: { 200: storeAnswer('The same store already exists'), 202: storeAnswer('Accepted: an install Job runs'), ...errors(400, 401, 409, 413, 415) },
+          responses: { 200: storeAnswer('The same store already exists'), 202: storeAnswer('Accepted: an install Job runs'), ...errors(400, 401, 409, 413, 415, 422) },
         },
       },
       '/api/v1/stores/{name}': {
@@ -81,7 +81,7 @@ export function buildOpenApiDocument() {
         patch: {
           operationId: 'changeStore',
           requestBody: { required: true, ...json(jsonSchema(changeStoreBody)) },
-          responses: { 202: storeAnswer('Accepted: an upgrade Job runs'), ...errors(400, 401, 404, 409, 413, 415) },
+          responses: { 202: storeAnswer('Accepted: an upgrade Job runs'), ...errors(400, 401, 404, 409, 413, 415, 422) },
         },
         delete: { operationId: 'deleteStore', responses: { 202: storeAnswer('Accepted: an uninstall Job runs'), ...errors(400, 401, 404, 409) } },
       },
@@ -90,7 +90,7 @@ export function buildOpenApiDocument() {
         post: {
           operationId: 'rollbackStore',
           requestBody: { required: false, ...json(jsonSchema(rollbackBody)) },
-          responses: { 202: storeAnswer('Accepted: a rollback Job runs'), ...errors(400, 401, 404, 409, 413, 415) },
+          responses: { 202: storeAnswer('Accepted: a rollback Job runs'), ...errors(400, 401, 404, 409, 413, 415, 422) },
           description: 'Rolls back to a revision of GET .../revisions (0 = the previous one); the store then records that revision\'s settings.',
         },
       },
@@ -107,7 +107,7 @@ export function buildOpenApiDocument() {
           operationId: 'createStoreSeed',
           description: 'Unversioned alias of POST /api/v1/stores for the seed clients: {"name": "store1", "type": "woocommerce"}.',
           requestBody: { required: true, ...json(jsonSchema(createStoreBody)) },
-          responses: { 200: storeAnswer('The same store already exists'), 202: storeAnswer('Accepted: an install Job runs'), ...errors(400, 401, 409, 413, 415) },
+          responses: { 200: storeAnswer('The same store already exists'), 202: storeAnswer('Accepted: an install Job runs'), ...errors(400, 401, 409, 413, 415, 422) },
         },
       },
       '/stores/{name}': {

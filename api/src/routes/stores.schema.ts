@@ -18,7 +18,7 @@ export const hostName = chartString(HOST_RULE, 'Not a valid host name.');
 
 const settings = {
   plan: z.enum(PLAN_NAMES),
-  host: hostName,
+  host: hostName.describe('Default and always allowed: <name>.<base domain>. Other hosts only under a domain the platform operator gives your tenant; one store per host.'),
   // Spaces around the title are dropped before the rule applies: the store gets the trimmed title.
   title: chartString(TITLE_RULE, `A title is ${TITLE_RULE.minLength}-${TITLE_RULE.maxLength} characters, not only spaces.`, true),
   adminEmail: chartString(EMAIL_RULE, 'Not a valid email address (a plain name@domain.tld).'),
