@@ -99,18 +99,50 @@ export function countByPhase(stores: readonly StoreView[]): StoreCounts {
 const matchesText = (store: StoreView, needle: string) =>
   [store.name, store.tenant, store.spec?.host ?? '', store.spec?.title ?? ''].some((value) => value.toLowerCase().includes(needle));
 
-/** The page of `stores` (all the caller may see) that `query` asks for. */
+interface Row { store: StoreView; key: Key }
+
+/**
+ * Each list's rows in each order, made once: a listing is a new array whenever the cache
+ * changes and is read many times until then, so most pages cost a binary search and a slice.
+ */
+const sortedRows = new WeakMap<readonly StoreView[], Map<Sort, Row[]>>();
+
+function rowsInOrder(stores: readonly StoreView[], sort: Sort): Row[] {
+  let bySort = sortedRows.get(stores);
+  if (!bySort) sortedRows.set(stores, (bySort = new Map()));
+  let rows = bySort.get(sort);
+  if (!rows) {
+    const direction = sort.startsWith('-') ? -1 : 1;
+    rows = stores.map((store) => ({ store, key: sortKey(store, sort) })).sort((a, b) => direction * compareKeys(a.key, b.key));
+    bySort.set(sort, rows);
+  }
+  return rows;
+}
+
+/** The index of the first row after `key` in rows sorted by `order`. */
+function firstAfter(rows: readonly Row[], key: Key, order: (a: Key, b: Key) => number): number {
+  let low = 0;
+  let high = rows.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (order(rows[mid]!.key, key) > 0) high = mid;
+    else low = mid + 1;
+  }
+  return low;
+}
+
+/** The page of `stores` (all the caller may see; never changed in place once passed) that `query` asks for. */
 export function pageStores(stores: readonly StoreView[], query: ListQuery, counts: StoreCounts = countByPhase(stores)): StorePage {
   const filters = { sort: query.sort, phase: query.phase, q: query.q };
   const cursor = query.continue ? decodeContinue(query.continue, filters) : undefined;
   const needle = query.q?.toLowerCase();
   const direction = query.sort.startsWith('-') ? -1 : 1;
   const order = (a: Key, b: Key) => direction * compareKeys(a, b);
-  const keyed = stores
-    .filter((store) => (!query.phase || store.state.phase === query.phase) && (!needle || matchesText(store, needle)))
-    .map((store) => ({ store, key: sortKey(store, query.sort) }))
-    .filter((row) => !cursor || order(row.key, cursor.after) > 0)
-    .sort((a, b) => order(a.key, b.key));
+  const ordered = rowsInOrder(stores, query.sort);
+  const after = cursor ? ordered.slice(firstAfter(ordered, cursor.after, order)) : ordered;
+  const keyed = query.phase || needle
+    ? after.filter(({ store }) => (!query.phase || store.state.phase === query.phase) && (!needle || matchesText(store, needle)))
+    : after;
   const page = query.limit === undefined ? keyed : keyed.slice(0, query.limit);
   const last = page.at(-1);
   const remainingItemCount = keyed.length - page.length;
