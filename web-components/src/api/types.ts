@@ -3,6 +3,8 @@
 export type { StoreView } from '../../../api/src/store/view.ts';
 export type { Phase, StoreState } from '../../../api/src/store/state.ts';
 export type { Revision } from '../../../api/src/store/revisions.ts';
+import type { ProgressItem, ProgressSummary } from '../../../api/src/store/progress.ts';
+
 export type { PartState, ProgressItem, ProgressSummary } from '../../../api/src/store/progress.ts';
 export type { ListPhase, Sort, StoreCounts, StorePage } from '../../../api/src/store/list-page.ts';
 
@@ -32,8 +34,8 @@ export interface StatusEvent {
 /** A `progress` event: what Kubernetes reported about the store, and its parts summary. */
 export interface ProgressEvent {
   job: string;
-  item?: import('../../../api/src/store/progress.ts').ProgressItem;
-  summary: import('../../../api/src/store/progress.ts').ProgressSummary;
+  item?: ProgressItem;
+  summary: ProgressSummary;
 }
 
 /** A `log` event: one provisioner line of an operation Job. */

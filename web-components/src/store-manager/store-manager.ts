@@ -1,7 +1,7 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { ApiError, StoreApi } from '../api/client.ts';
 import { type ConnectionState, followEvents } from '../api/event-stream.ts';
-import type { AdminCredentials, LogEvent, PlanSummary, Revision, StatusEvent, StorePage, StoreView } from '../api/types.ts';
+import type { AdminCredentials, LogEvent, PlanSummary, ProgressEvent, Revision, StatusEvent, StorePage, StoreView } from '../api/types.ts';
 import { failedDetail, storeEvent, type StoreCreatedDetail, type StoreDeletedDetail, type StoreFailedDetail } from '../shared/events.ts';
 import { theme } from '../shared/theme.ts';
 import { FALLBACK_PLANS } from '../store-create-form/store-create-form.ts';
@@ -285,6 +285,11 @@ export class StoreManager extends LitElement {
         } else if (event.event === 'log') {
           const log = JSON.parse(event.data) as LogEvent;
           this.addEntry({ kind: 'log', id: event.id ?? `${log.job}:${log.line}`, job: log.job, text: log.text });
+        } else if (event.event === 'progress') {
+          const { job, item, summary } = JSON.parse(event.data) as ProgressEvent;
+          this.addEntry(item
+            ? { kind: 'progress', id: `progress:${item.key}`, job, at: item.at, text: item.text, reason: item.reason, ...(item.part ? { part: item.part } : {}), warning: item.type === 'Warning', summary }
+            : { kind: 'progress', id: `progress:${job}:${summary.text}`, job, summary });
         }
       },
     });

@@ -17,4 +17,17 @@ export const storeTimelineStyles = css`
   .text { font-family: var(--_mono); white-space: pre-wrap; word-break: break-word; }
   li.status .text { font-family: var(--_font); }
   .empty { padding: 0.75rem; color: var(--_muted); }
+  .group h4 { margin: 0; padding: 0.35rem 0.6rem 0.2rem; font-size: 0.75rem; text-transform: uppercase; letter-spacing: 0.04em;
+    color: var(--_muted); background: var(--_bg); position: sticky; top: 0; }
+  li.event .text { font-family: var(--_font); }
+  li.warning { color: var(--_warning); }
+  .summary { margin-top: 0.5rem; }
+  .summary-text { margin: 0 0 0.3rem; font-weight: 600; }
+  .parts { list-style: none; display: flex; flex-wrap: wrap; gap: 0.4rem; margin: 0; padding: 0; }
+  .part { border: 1px solid var(--_border); border-radius: 999px; padding: 0.15rem 0.6rem; font-size: 0.8rem; }
+  .part-name { font-weight: 600; }
+  .part.ready { border-color: var(--_success); }
+  .part.starting { border-color: var(--_warning); }
+  .part.failed { border-color: var(--_danger); color: var(--_danger); }
+  .part.waiting .part-phase { color: var(--_muted); }
 `;

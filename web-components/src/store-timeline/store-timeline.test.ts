@@ -25,6 +25,28 @@ describe('<store-timeline>', () => {
     await expectNoAxeViolations(timeline);
   });
 
+  it('groups rows by step and shows how far each part of the store has come', async () => {
+    const timeline = await mount<HTMLElementTagNameMap['store-timeline']>('<store-timeline connection="live"></store-timeline>');
+    const summary = (ready: number, phases: [string, string][]) => ({
+      ready, total: 4, text: '', parts: phases.map(([part, phase]) => ({ part: part as 'web', phase: phase as 'ready', detail: phase === 'starting' ? 'ImagePullBackOff' : phase })),
+    });
+    timeline.entries = [
+      { kind: 'log', id: 'j:1', job: 'j', text: progress('install', 'started', 'helm upgrade --install shop /chart') },
+      { kind: 'log', id: 'j:2', job: 'j', text: progress('install', 'output', 'waiting for StatefulSet shop-mariadb: InProgress') },
+      { kind: 'progress', id: 'p1', job: 'j', at: '2026-01-01T10:00:01Z', text: 'Placed Pod shop-mariadb-0 on node n1.', reason: 'Scheduled', part: 'database', summary: summary(0, [['storage', 'ready'], ['database', 'starting'], ['web', 'waiting'], ['setup', 'waiting']]) },
+      { kind: 'progress', id: 'p2', job: 'j', at: '2026-01-01T10:00:05Z', text: 'Database is ready (container mariadb).', reason: 'Ready', part: 'database', summary: summary(2, [['storage', 'ready'], ['database', 'ready'], ['web', 'starting'], ['setup', 'waiting']]) },
+      { kind: 'progress', id: 'p3', job: 'j', at: '2026-01-01T10:00:06Z', text: 'Cannot download storefleet.local/wordpress:x', reason: 'Failed', part: 'web', warning: true, summary: summary(2, [['storage', 'ready'], ['database', 'ready'], ['web', 'starting'], ['setup', 'waiting']]) },
+    ];
+    await timeline.updateComplete;
+    const headings = [...timeline.shadowRoot!.querySelectorAll('.group h4')].map((h) => h.textContent!.trim());
+    expect(headings).toEqual(['Helm · install', 'Kubernetes · database', 'Kubernetes · web']);
+    await expect.element(page.getByText('2 of 4 parts ready')).toBeVisible();
+    const parts = [...timeline.shadowRoot!.querySelectorAll('.part')].map((li) => li.textContent!.replace(/\s+/g, ' ').trim());
+    expect(parts).toEqual(['storage ready', 'database ready', 'web ImagePullBackOff', 'setup waiting']);
+    expect(timeline.shadowRoot!.querySelector('li.warning')!.textContent).toContain('Cannot download');
+    await expectNoAxeViolations(timeline);
+  });
+
   it('says when the connection dropped and it is reconnecting', async () => {
     const timeline = await mount<HTMLElementTagNameMap['store-timeline']>('<store-timeline connection="reconnecting"></store-timeline>');
     await expect.element(page.getByText('Connection lost — reconnecting…')).toBeVisible();
