@@ -80,6 +80,12 @@ describe('the dashboard', () => {
     // The detail view follows the install as it happens: log lines arrive while Provisioning.
     await expect.poll(() => timelineLogLines(page).count(), { timeout: INSTALL_TIMEOUT }).toBeGreaterThanOrEqual(3);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'timeline-live.png'), fullPage: true });
+    // Mid-way, what Kubernetes reports: the parts summary and rows grouped by step.
+    const summary = page.locator('store-timeline [part=summary]');
+    await summary.waitFor({ timeout: INSTALL_TIMEOUT });
+    expect(await summary.textContent()).toMatch(/[0-4] of 4 parts ready/);
+    expect(await page.locator('store-timeline .group h4').allTextContents()).toEqual(expect.arrayContaining(['Helm · install']));
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'timeline-progress.png'), fullPage: true });
     await expect.poll(() => detailPhase(page).textContent(), { timeout: INSTALL_TIMEOUT }).toBe('Ready');
     const lines = await timelineLogLines(page).allTextContents();
     expect(lines.some((line) => line.includes('done succeeded'))).toBe(true);
@@ -125,6 +131,20 @@ describe('the dashboard', () => {
     expect(await failure.textContent()).toContain('Next step: Change the store settings and try again.');
     expect(await storeEvents(page)).toEqual([`store-created ${name}`, `store-failed ${name}`]);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'failure.png'), fullPage: true });
+    await rest.remove(name);
+    await waitForGone(rest, name);
+  });
+
+  it('shows an install the platform ended early: the reason Kubernetes gave, the Kubernetes rows, and who acts', async () => {
+    const { page, rest } = await openDashboard({ image: { ...STORE_TEST_VALUES.image, wordpress: { repository: 'storefleet.local/wordpress', tag: 'not-imported' } } });
+    const name = uniqueName('uipull');
+    await createInUi(page, name);
+    const failure = page.locator('store-detail [part=failure]');
+    await failure.waitFor({ timeout: 120_000 });
+    expect(await failure.textContent()).toContain('The cluster cannot download image storefleet.local/wordpress:not-imported for the web server.');
+    expect(await failure.textContent()).toContain('Next step: Ask your platform operator to make this available to the cluster');
+    expect(await page.locator('store-timeline .group h4').allTextContents()).toEqual(expect.arrayContaining(['Kubernetes · web']));
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'failure-image-pull.png'), fullPage: true });
     await rest.remove(name);
     await waitForGone(rest, name);
   });
