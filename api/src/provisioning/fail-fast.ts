@@ -53,7 +53,10 @@ export class FailFast {
     const since = new Date(job.metadata?.creationTimestamp ?? 0);
     // The provisioner's own pod may be the one that cannot start (its image, its node).
     const provisioner = newestPod(cache.pods.list(), job.metadata!.name!);
-    const blocker = findBlocker({ ...seen, pods: provisioner ? [...seen.pods, provisioner] : seen.pods }, since, this.deps.rules ?? DEFAULT_BLOCKER_RULES);
+    // An uninstall removes what is stuck: only its own pod can keep it from finishing.
+    const uninstall = job.metadata?.labels?.[LABELS.operation] === 'uninstall';
+    const reported = uninstall ? { release: seen.release, events: [], claims: [], pods: provisioner ? [provisioner] : [] } : { ...seen, pods: provisioner ? [...seen.pods, provisioner] : seen.pods };
+    const blocker = findBlocker(reported, since, this.deps.rules ?? DEFAULT_BLOCKER_RULES);
     clearTimeout(this.timers.get(store));
     this.timers.delete(store);
     if (!blocker) return;
