@@ -164,7 +164,7 @@ export class StoreManager extends LitElement {
       else await this.loadPage();
       this._listError = '';
       await Promise.all([...this.deleting].map(async (name) => {
-        if (await this.api.get(name).then(() => false, (error) => error instanceof ApiError && error.status === 404)) {
+        if (!(await this.findStore(name))) {
           this.deleting.delete(name);
           this.dispatchEvent(storeEvent<StoreDeletedDetail>('store-deleted', { name }));
         }
@@ -196,11 +196,16 @@ export class StoreManager extends LitElement {
     this._page = page;
   }
 
+  /**
+   * The store named `name`, or undefined once the API no longer knows it. Asked through the
+   * list's search, not GET /stores/:name, whose 404 for a gone store a browser logs as an error.
+   */
+  private async findStore(name: string): Promise<StoreView | undefined> {
+    return (await this.api.page({ limit: 500, q: name })).items.find((s) => s.name === name);
+  }
+
   private async refreshCurrent(name: string) {
-    const store = await this.api.get(name).catch((error) => {
-      if (error instanceof ApiError && error.status === 404) return undefined;
-      throw error;
-    });
+    const store = await this.findStore(name);
     if (store && this._selected === name) this._current = store;
   }
 
