@@ -19,6 +19,6 @@ afterAll(() => api?.kill());
 it(`${REQUESTS} fake-token requests: API RSS and a real token's answers`, async () => {
   const result = await flood({ url: api.url, pid: api.child.pid!, requests: REQUESTS, concurrency: 64, realToken: TOKENS.bob, realEveryMs: 20 });
   console.log(`[edge-flood] ${result.requests} requests in ${result.seconds.toFixed(1)} s (${Math.round(result.requests / result.seconds)}/s): ${JSON.stringify(result.byStatus)}`);
-  console.log(`[edge-flood] API RSS before ${mib(result.rssBefore)} MiB, peak ${mib(result.rssPeak)} MiB, after ${mib(result.rssAfter)} MiB (pod limit ${mib(POD_MEMORY_LIMIT)} MiB); real token: ${JSON.stringify(result.realByStatus)}`);
+  console.log(`[edge-flood] API anonymous RSS before ${mib(result.rssBefore)} MiB, peak ${mib(result.rssPeak)} MiB, after ${mib(result.rssAfter)} MiB; total RSS peak ${mib(result.totalRssPeak)} MiB (pod limit ${mib(POD_MEMORY_LIMIT)} MiB); real token: ${JSON.stringify(result.realByStatus)}`);
   expect(Object.keys(result.realByStatus)).toEqual(['200']);
 });

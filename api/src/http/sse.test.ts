@@ -73,7 +73,7 @@ describe('openSse bounds', () => {
     expect(received).toBeGreaterThan(EVENT.length * EVENTS);
     expect(channels.slice(0, 21).every((c) => c.closed.aborted)).toBe(true);
     for (const socket of [...stalled, reader]) socket.destroy();
-  });
+  }, 30_000); // 160 MB pass through loopback: slow on a busy 2-core machine
 
   it('ends a stream that carried nothing but heartbeats for its idle time', async () => {
     const text = await ended(request('/idle'));
