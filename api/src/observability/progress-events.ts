@@ -46,16 +46,17 @@ export function buildEvent(input: EventInput, instance: string = hostname()): k8
   };
 }
 
-const jobReference = (job: string): k8s.V1ObjectReference => ({ apiVersion: 'batch/v1', kind: 'Job', name: job, namespace: PLATFORM_NAMESPACE });
+// With its uid: `kubectl describe job` finds a Job's Events by it.
+const jobReference = (job: string, uid?: string): k8s.V1ObjectReference => ({ apiVersion: 'batch/v1', kind: 'Job', name: job, namespace: PLATFORM_NAMESPACE, ...(uid ? { uid } : {}) });
 
 /** The Event on the operation Job for one parts summary. */
-export function summaryEvent(store: string, job: string, text: string, at: Date): k8s.CoreV1Event {
-  return buildEvent({ name: `${job}.progress-${digest(text)}`, namespace: PLATFORM_NAMESPACE, regarding: jobReference(job), reason: 'Progress', type: 'Normal', message: text, store, at });
+export function summaryEvent(store: string, job: string, text: string, at: Date, uid?: string): k8s.CoreV1Event {
+  return buildEvent({ name: `${job}.progress-${digest(text)}`, namespace: PLATFORM_NAMESPACE, regarding: jobReference(job, uid), reason: 'Progress', type: 'Normal', message: text, store, at });
 }
 
 /** The Event on the operation Job that says why it was ended early. */
-export function blockerEvent(store: string, job: string, blocker: Blocker): k8s.CoreV1Event {
-  return buildEvent({ name: `${job}.ended-early`, namespace: PLATFORM_NAMESPACE, regarding: jobReference(job), reason: blocker.kind, type: 'Warning', message: `${blocker.message} (Kubernetes: ${blocker.detail})`, store, at: new Date() });
+export function blockerEvent(store: string, job: string, blocker: Blocker, uid?: string): k8s.CoreV1Event {
+  return buildEvent({ name: `${job}.ended-early`, namespace: PLATFORM_NAMESPACE, regarding: jobReference(job, uid), reason: blocker.kind, type: 'Warning', message: `${blocker.message} (Kubernetes: ${blocker.detail})`, store, at: new Date() });
 }
 
 /** The Event in the store namespace for one state a pod or claim reported (not itself an Event). */
@@ -85,7 +86,7 @@ export class ProgressEvents {
   }
 
   blocked(store: string, job: k8s.V1Job, blocker: Blocker): void {
-    this.write(job.metadata!.name!, blockerEvent(store, job.metadata!.name!, blocker));
+    this.write(job.metadata!.name!, blockerEvent(store, job.metadata!.name!, blocker, job.metadata?.uid));
   }
 
   private onChange(store: string) {
@@ -95,7 +96,7 @@ export class ProgressEvents {
     const jobName = job.metadata!.name!;
     const report = this.activity.report(store, new Date(job.metadata?.creationTimestamp ?? 0));
     if (!report) return;
-    if (!isFinished(job)) this.write(jobName, summaryEvent(store, jobName, report.summary.text, new Date()));
+    if (!isFinished(job)) this.write(jobName, summaryEvent(store, jobName, report.summary.text, new Date(), job.metadata?.uid));
     for (const { item } of report.items) {
       if (!item.key.startsWith('event:')) this.write(jobName, stateEvent(store, jobName, item));
     }

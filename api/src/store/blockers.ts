@@ -105,7 +105,7 @@ function schedulingBlocker(activity: StoreActivity, pod: V1Pod, rules: BlockerRu
   if (!condition || pod.metadata?.deletionTimestamp) return undefined;
   const detail = condition.message ?? '';
   // Waiting for its storage: the claim's own reports say whether that can come (storageBlockers).
-  if (/unbound .*PersistentVolumeClaims/i.test(detail)) return undefined;
+  if (/PersistentVolumeClaim|storageclass|volume/i.test(detail)) return undefined;
   const signalAt = new Date(condition.lastTransitionTime ?? podTime(pod));
   const short = /Insufficient (cpu|memory)/.exec(detail);
   const who = partWords(activity.release, pod);
