@@ -10,7 +10,7 @@ import { ANNOTATIONS, credentialsSecretName, LABELS, type Operation, PLATFORM_NA
 import { plans } from '../store/plans.ts';
 import { specHash, type StoreSpec } from '../store/spec.ts';
 import { tenantSlotScope } from '../store/tenant-name.ts';
-import { isFinished, jobCondition } from '../store/state.ts';
+import { isFinished, jobFailure } from '../store/state.ts';
 import { seqOf } from '../store/view.ts';
 import { buildDefaultServiceAccount, buildLimitRange, buildNetworkPolicies, buildResourceQuota } from './guardrails.ts';
 import { buildOperationJob, type ProvisionerSettings } from './job.ts';
@@ -179,7 +179,7 @@ export class StoreOperations {
       return { kind: 'resumed', job: await this.carryOut(namespace) };
     }
     const latest = intent && (await this.readJob(intent.job));
-    if (intent?.operation === 'install' && latest && jobCondition(latest, 'Failed')) {
+    if (intent?.operation === 'install' && latest && jobFailure(latest)) {
       // Two retries at once: the first writes a new install, the second finds it and keeps it.
       const job = await this.requestOperation(name, 'install', { spec, requestId }, (current) => (readIntent(current)?.job === intent.job ? undefined : 'keep'));
       return { kind: 'retried', job };
