@@ -164,8 +164,8 @@ export class StoreManager extends LitElement {
       else await this.loadPage();
       this._listError = '';
       await Promise.all([...this.deleting].map(async (name) => {
-        if (!(await this.findStore(name))) {
-          this.deleting.delete(name);
+        // Two refreshes may overlap: only the one that takes the name off tells.
+        if (!(await this.findStore(name)) && this.deleting.delete(name)) {
           this.dispatchEvent(storeEvent<StoreDeletedDetail>('store-deleted', { name }));
         }
       }));
