@@ -56,7 +56,7 @@ const schema = z.object({
   /** End operations early on conditions waiting cannot heal (store/blockers.ts). */
   STOREFLEET_FAIL_FAST: z.enum(['true', 'false']).default('true'),
   STOREFLEET_IMAGE_PULL_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(15),
-  STOREFLEET_UNSCHEDULABLE_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(45),
+  STOREFLEET_UNSCHEDULABLE_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(0),
   STOREFLEET_CRASH_RESTARTS: z.coerce.number().int().min(1).max(100).default(3),
   /** Test only: the crash tests' fault hook, "<write step>" after which the process SIGKILLs itself. */
   STOREFLEET_TEST_CRASH_AFTER: z.enum(['slots', 'namespace', 'quota', 'limits', 'network-policy', 'default-service-account', 'secret', 'role-binding', 'service-account', 'job', 'started']).optional(),

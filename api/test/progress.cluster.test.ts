@@ -219,7 +219,7 @@ describe('a store no node has room for', () => {
       },
     });
     await waitFor('the hog to run', async () => ((await core.readNamespacedPod({ namespace: hogNamespace, name: 'hog' })).status?.phase === 'Running' ? true : undefined), 60_000);
-    const { alice } = await apiWith(STORE_TEST_VALUES);
+    const { alice } = await apiWith(STORE_TEST_VALUES, { STOREFLEET_UNSCHEDULABLE_GRACE_SECONDS: '45' });
     const name = uniqueName('pr-room');
     const store = await expectFailsFast(alice, name, 'Unschedulable', /^No node has enough cpu free for the (database|web server)\. Free capacity on the cluster or add a node, then retry\.$/);
     const note = await failureNote(store.state.operation.job);

@@ -30,7 +30,7 @@ export interface BlockerRules {
   quotaGraceMs: number;
   /** Restarts after which a crashing container is judged broken. */
   crashRestarts: number;
-  /** No node has room: may heal when other pods finish. */
+  /** No node has room: may heal when other pods finish; 0 = never judged. */
   unschedulableGraceMs: number;
   /** No node matches at all (selector, taints). */
   noMatchingNodeGraceMs: number;
@@ -41,7 +41,7 @@ export const DEFAULT_BLOCKER_RULES: BlockerRules = {
   storageGraceMs: 15_000,
   quotaGraceMs: 30_000,
   crashRestarts: 3,
-  unschedulableGraceMs: 45_000,
+  unschedulableGraceMs: 0,
   noMatchingNodeGraceMs: 10_000,
 };
 
@@ -108,6 +108,9 @@ function schedulingBlocker(activity: StoreActivity, pod: V1Pod, rules: BlockerRu
   if (/PersistentVolumeClaim|storageclass|volume/i.test(detail)) return undefined;
   const signalAt = new Date(condition.lastTransitionTime ?? podTime(pod));
   const short = /Insufficient (cpu|memory)/.exec(detail);
+  // Lack of room heals when other pods finish (many installs at once on a small cluster):
+  // judged only when the operator sets a grace for it.
+  if (short && rules.unschedulableGraceMs <= 0) return undefined;
   const who = partWords(activity.release, pod);
   return {
     kind: 'Unschedulable', object: `Pod/${pod.metadata?.name}`, signalAt, detail,
