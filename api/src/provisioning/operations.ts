@@ -10,7 +10,7 @@ import { ANNOTATIONS, credentialsSecretName, LABELS, type Operation, PLATFORM_NA
 import { plans } from '../store/plans.ts';
 import { specHash, type StoreSpec } from '../store/spec.ts';
 import { tenantSlotScope } from '../store/tenant-name.ts';
-import { isFinished, jobFailure, provisionerSucceededAt } from '../store/state.ts';
+import { isFinished, jobFailure } from '../store/state.ts';
 import { seqOf } from '../store/view.ts';
 import { buildDefaultServiceAccount, buildLimitRange, buildNetworkPolicies, buildResourceQuota } from './guardrails.ts';
 import { buildOperationJob, type ProvisionerSettings } from './job.ts';
@@ -290,10 +290,7 @@ export class StoreOperations {
   private async isRunning(namespace: k8s.V1Namespace, intent: OperationIntent): Promise<boolean> {
     if (!intentStarted(namespace, intent)) return true;
     const job = await this.readJob(intent.job);
-    if (!job || isFinished(job) || job.metadata?.deletionTimestamp) return false;
-    // The store is Ready once the provisioner exited 0: nothing runs, though Complete is not written yet.
-    const pods = await this.kube.core.listNamespacedPod({ namespace: PLATFORM_NAMESPACE, labelSelector: `job-name=${intent.job}` });
-    return !pods.items.some((pod) => provisionerSucceededAt(pod) !== undefined);
+    return !!job && !isFinished(job) && !job.metadata?.deletionTimestamp;
   }
 
   /**
