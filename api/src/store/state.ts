@@ -103,7 +103,9 @@ export function deriveState({ namespace, job, pod, savedMessage, pendingIntent }
 
   const failed = jobFailure(job);
   const completeCondition = jobCondition(job, 'Complete');
-  const succeededAt = completeCondition ? iso(completeCondition.lastTransitionTime) : failed ? undefined : provisionerSucceededAt(pod);
+  // Ready at the Job's Complete: Ready at the provisioner's exit let a next operation start
+  // while the Job still counted as running (see the closing note of this change).
+  const succeededAt = completeCondition ? iso(completeCondition.lastTransitionTime) : undefined;
   const complete = succeededAt !== undefined;
   const why = terminationMessage(pod) ?? savedMessage;
 
