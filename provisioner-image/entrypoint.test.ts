@@ -41,6 +41,15 @@ esac
   };
 }
 
+/** A directory with a stand-in `helm` whose `upgrade` runs `upgrade`, and the entrypoint's env for an install. */
+function fakeHelm(prefix: string, upgrade: string) {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  writeFileSync(path.join(dir, 'helm'), `#!/bin/sh\ncase "$1" in\n  list) true ;;\n  upgrade) ${upgrade} ;;\nesac\n`);
+  chmodSync(path.join(dir, 'helm'), 0o755);
+  const env = { PATH: `${dir}:/usr/bin:/bin`, TMPDIR: dir, TERMINATION_LOG: path.join(dir, 'termination'), OPERATION: 'install', RELEASE: 'shop1', NAMESPACE: 'store-shop1', STORE_VALUES: '{}' };
+  return { dir, env };
+}
+
 describe('provisioner entrypoint', () => {
   it('installs with --wait, --rollback-on-failure and a timeout, one JSON line per step', () => {
     const result = run({ operation: 'install' });
@@ -76,18 +85,9 @@ describe('provisioner entrypoint', () => {
   });
 
   it('streams each Helm line while Helm still runs, and keeps its exit status', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'provisioner-live-'));
     // A Helm that prints a line, then waits to be told to go on before it fails.
-    writeFileSync(path.join(dir, 'helm'), `#!/bin/sh
-case "$1" in
-  list) true ;;
-  upgrade) echo "waiting for 2 resources"; while [ ! -e "${dir}/go" ]; do sleep 0.05; done; echo "Error: timed out waiting for the condition"; exit 3 ;;
-esac
-`);
-    chmodSync(path.join(dir, 'helm'), 0o755);
-    const child = spawn('sh', [entrypoint], {
-      env: { PATH: `${dir}:/usr/bin:/bin`, TMPDIR: dir, TERMINATION_LOG: path.join(dir, 'termination'), OPERATION: 'install', RELEASE: 'shop1', NAMESPACE: 'store-shop1', STORE_VALUES: '{}' },
-    });
+    const { dir, env } = fakeHelm('provisioner-live-', 'echo "waiting for 2 resources"; while [ ! -e "$TMPDIR/go" ]; do sleep 0.05; done; echo "Error: timed out waiting for the condition"; exit 3');
+    const child = spawn('sh', [entrypoint], { env });
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
     await expect.poll(() => out, { timeout: 10_000 }).toContain('waiting for 2 resources');
@@ -141,17 +141,8 @@ esac
   });
 
   it('stops at once on TERM (the Job was ended early), with its own termination message', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'provisioner-term-'));
-    writeFileSync(path.join(dir, 'helm'), `#!/bin/sh
-case "$1" in
-  list) true ;;
-  upgrade) echo "waiting"; sleep 30 ;;
-esac
-`);
-    chmodSync(path.join(dir, 'helm'), 0o755);
-    const child = spawn('sh', [entrypoint], {
-      env: { PATH: `${dir}:/usr/bin:/bin`, TMPDIR: dir, TERMINATION_LOG: path.join(dir, 'termination'), OPERATION: 'install', RELEASE: 'shop1', NAMESPACE: 'store-shop1', STORE_VALUES: '{}' },
-    });
+    const { dir, env } = fakeHelm('provisioner-term-', 'echo "waiting"; sleep 30');
+    const child = spawn('sh', [entrypoint], { env });
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
     await expect.poll(() => out, { timeout: 10_000 }).toContain('"message":"waiting"');
