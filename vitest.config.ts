@@ -39,6 +39,7 @@ export default defineConfig({
           include: ['**/*.cluster.test.ts'],
           exclude: ['**/node_modules/**'],
           globalSetup: ['cluster/test/global-setup.ts'],
+          setupFiles: ['cluster/test/after-each-file.ts'],
           testTimeout: 300_000,
           hookTimeout: 600_000,
           // One real node with 2 cores: suites share it one file at a time.

@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { inject } from 'vitest';
 import { hashToken } from '../src/http/auth.ts';
+import { forgetApiProcess, noteApiProcess } from '../../cluster/test/clean-slate.ts';
 import { repoRoot, waitFor } from '../../cluster/test/harness.ts';
 import { STORE_IMAGE_VALUES } from '../../cluster/test/store-images.ts';
 import { networkEnv } from '../../cluster/test/network.ts';
@@ -74,6 +75,8 @@ export async function startApi(env: Record<string, string> = {}, port?: number):
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  noteApiProcess(child.pid!);
+  child.once('exit', () => forgetApiProcess(child.pid!));
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   const url = `http://127.0.0.1:${listenPort}`;

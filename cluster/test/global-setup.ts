@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { killLeftoverApis, removeLeftoverStores } from './clean-slate.ts';
 import { chooseClusterKind, K3S_IMAGE, type ClusterKind } from './target.ts';
 
 declare module 'vitest' {
@@ -51,6 +52,12 @@ export default async function setup(project: TestProject) {
     kubeconfig = runScript('up.sh');
   }
   console.log(`[cluster] tests run on the ${kind} cluster (${kubeconfig})`);
+  if (kind !== 'kubeconfig') {
+    const apis = killLeftoverApis();
+    if (apis.length > 0) console.log(`[cluster] stopped ${apis.length} API processes an interrupted run left: ${apis.join(', ')}`);
+    const stores = removeLeftoverStores(path.join(toolsDir, 'kubectl'), kubeconfig);
+    if (stores.length > 0) console.log(`[cluster] removed ${stores.length} stores an earlier run left: ${stores.join(', ')}`);
+  }
   project.provide('clusterKind', kind);
   project.provide('kubeconfig', kubeconfig);
   project.provide('toolsDir', toolsDir);
