@@ -20,7 +20,7 @@ import { type Logger, Reconciler } from './provisioning/reconciler.ts';
 import { LABELS } from './store/names.ts';
 import { StoreReader } from './store/reader.ts';
 import { servesTls } from './store/store-url.ts';
-import { isFinished } from './store/state.ts';
+import { operationRunning } from './store/state.ts';
 
 function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -40,7 +40,7 @@ export async function startPlatform(kubeConfig: k8s.KubeConfig, config: Config, 
   const logs = new PodLogFanout(kube.config, cache);
   const metrics = new PlatformMetrics({
     logFollows: () => logs.size,
-    operationsInFlight: () => countBy(cache.jobs.list().filter((job) => !isFinished(job)), (job) => job.metadata?.labels?.[LABELS.operation] ?? 'unknown'),
+    operationsInFlight: () => countBy(cache.jobs.list().filter((job) => operationRunning(job, cache.pods.list())), (job) => job.metadata?.labels?.[LABELS.operation] ?? 'unknown'),
     storesByPhase: () => countBy(reader.list(), (store) => store.state.phase),
   });
   const activity = new StoreActivityWatches(kube, cache, logger);

@@ -6,6 +6,10 @@ import { kubeConfig } from '../../cluster/test/harness.ts';
 const SYSTEM = 'storefleet-system';
 
 const finished = (job: k8s.V1Job) => (job.status?.conditions ?? []).some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
+const exitedZero = (pod: k8s.V1Pod) => (pod.status?.containerStatuses ?? []).some((c) => c.name === 'provisioner' && c.state?.terminated?.exitCode === 0);
+/** A Job runs until the Job controller says it ended or one of its pods' provisioner exited 0 (it is done then). */
+const runs = (job: k8s.V1Job, pods: k8s.V1Pod[]) => !finished(job) && !job.metadata?.deletionTimestamp
+  && !pods.some((pod) => pod.metadata?.labels?.['job-name'] === job.metadata?.name && exitedZero(pod));
 
 export interface FleetSnapshot {
   /** store → Jobs of its current namespace that run (not finished, not being deleted). */
@@ -17,6 +21,7 @@ export interface FleetSnapshot {
   /** store → provisioner ServiceAccounts labelled with it. */
   accounts: Map<string, k8s.V1ServiceAccount[]>;
   jobs: k8s.V1Job[];
+  pods: k8s.V1Pod[];
 }
 
 export async function snapshot(stores: readonly string[]): Promise<FleetSnapshot> {
@@ -25,19 +30,20 @@ export async function snapshot(stores: readonly string[]): Promise<FleetSnapshot
   const batch = kc.makeApiClient(k8s.BatchV1Api);
   const coordination = kc.makeApiClient(k8s.CoordinationV1Api);
   const wanted = new Set(stores);
-  const [namespaces, jobs, leases, accounts] = await Promise.all([
+  const [namespaces, jobs, leases, accounts, pods] = await Promise.all([
     core.listNamespace({ labelSelector: 'app.kubernetes.io/managed-by=storefleet' }),
     batch.listNamespacedJob({ namespace: SYSTEM, labelSelector: 'storefleet.io/store' }),
     coordination.listNamespacedLease({ namespace: SYSTEM, labelSelector: 'storefleet.io/slot-scope' }),
     core.listNamespacedServiceAccount({ namespace: SYSTEM, labelSelector: 'storefleet.io/store' }),
+    core.listNamespacedPod({ namespace: SYSTEM, labelSelector: 'storefleet.io/store' }),
   ]);
   const storeOf = (object: k8s.KubernetesObject) => object.metadata?.labels?.['storefleet.io/store'] ?? '';
-  const snap: FleetSnapshot = { running: new Map(), namespaces: new Map(), slots: new Map(), accounts: new Map(), jobs: jobs.items.filter((j) => wanted.has(storeOf(j))) };
+  const snap: FleetSnapshot = { running: new Map(), namespaces: new Map(), slots: new Map(), accounts: new Map(), jobs: jobs.items.filter((j) => wanted.has(storeOf(j))), pods: pods.items };
   for (const ns of namespaces.items) if (wanted.has(storeOf(ns))) snap.namespaces.set(storeOf(ns), ns);
   for (const store of stores) {
     const uid = snap.namespaces.get(store)?.metadata?.uid;
     snap.running.set(store, snap.jobs
-      .filter((j) => storeOf(j) === store && j.metadata?.labels?.['storefleet.io/store-uid'] === uid && !finished(j) && !j.metadata?.deletionTimestamp)
+      .filter((j) => storeOf(j) === store && j.metadata?.labels?.['storefleet.io/store-uid'] === uid && runs(j, snap.pods))
       .map((j) => j.metadata!.name!));
     const mine = leases.items.filter((l) => storeOf(l) === store);
     snap.slots.set(store, {
@@ -53,7 +59,7 @@ export async function snapshot(stores: readonly string[]): Promise<FleetSnapshot
 function uninstalled(snap: FleetSnapshot, ns: k8s.V1Namespace): boolean {
   const intent = JSON.parse(ns.metadata?.annotations?.['storefleet.io/operation'] ?? '{}') as { job?: string; operation?: string };
   const job = snap.jobs.find((j) => j.metadata?.name === intent.job);
-  return intent.operation === 'uninstall' && !!job && (job.status?.conditions ?? []).some((c) => c.type === 'Complete' && c.status === 'True');
+  return intent.operation === 'uninstall' && !!job && !runs(job, snap.pods) && !(job.status?.conditions ?? []).some((c) => c.type === 'Failed' && c.status === 'True');
 }
 
 /** What must hold at every moment: at most one running Job per store, and no store over its slots. */

@@ -110,6 +110,13 @@ describe.concurrent('progress a person can follow', () => {
     expect(resumed.filter((e) => e.event === 'log' && (e.data as { line: number }).line <= resumedFrom)).toEqual([]);
 
     const job = `${name}-install-1`;
+    // Ready from the moment the provisioner exited 0, not from the Job's Complete after it.
+    const exitedAt = kubectl('-n', SYSTEM, 'get', 'pods', '-l', `job-name=${job}`, '-o', 'jsonpath={.items[0].status.containerStatuses[0].state.terminated.finishedAt}');
+    const completeAt = kubectl('-n', SYSTEM, 'get', 'job', job, '-o', 'jsonpath={.status.conditions[?(@.type=="Complete")].lastTransitionTime}');
+    const readyState = (events[readyAt]!.data as { since: string });
+    expect(readyState.since).toBe(new Date(exitedAt).toISOString());
+    console.log(`[progress] provisioner exited ${exitedAt}, Job Complete ${completeAt || '(not yet)'}: Ready ${(new Date(completeAt || Date.now()).getTime() - new Date(exitedAt).getTime()) / 1000} s sooner`);
+
     // kubectl users get the same story: the parts on the Job, the pods' states in the namespace.
     expect(kubectl('-n', SYSTEM, 'describe', 'job', job)).toMatch(/Progress\s+.*4 of 4 parts ready|Progress\s+.*parts ready/);
     const namespaceEvents = kubectl('-n', `store-${name}`, 'get', 'events', '-o', 'custom-columns=REASON:.reason,FROM:.reportingComponent,MESSAGE:.message');

@@ -7,7 +7,7 @@ import * as k8s from '@kubernetes/client-node';
 import type { Logger } from '../provisioning/reconciler.ts';
 import { LABELS, storeNamespace } from '../store/names.ts';
 import { type ProgressReport, progressReport, type StoreActivity } from '../store/progress.ts';
-import { isFinished } from '../store/state.ts';
+import { operationRunning } from '../store/state.ts';
 import { latestJob } from '../store/view.ts';
 import type { StoreCache } from './cache.ts';
 import type { KubeClients } from './clients.ts';
@@ -93,7 +93,7 @@ export class StoreActivityWatches {
     const watched = this.watched.get(store);
     if (watched && (!namespace || watched.namespaceUid !== namespace.metadata?.uid)) this.stopWatching(store);
     if (!namespace || !job) return;
-    const running = !isFinished(job);
+    const running = operationRunning(job, this.cache.pods.list());
     const current = this.watched.get(store);
     if (running && !current) this.startWatching(store, namespace.metadata!.uid!);
     if (running && current?.stopTimer) {

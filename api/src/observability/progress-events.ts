@@ -14,7 +14,7 @@ import type { Logger } from '../provisioning/reconciler.ts';
 import type { Blocker } from '../store/blockers.ts';
 import { LABELS, PLATFORM_NAMESPACE, storeNamespace } from '../store/names.ts';
 import type { ProgressItem } from '../store/progress.ts';
-import { isFinished } from '../store/state.ts';
+import { operationRunning } from '../store/state.ts';
 import { latestJob } from '../store/view.ts';
 
 const digest = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 12);
@@ -96,11 +96,12 @@ export class ProgressEvents {
     const jobName = job.metadata!.name!;
     const report = this.activity.report(store, new Date(job.metadata?.creationTimestamp ?? 0));
     if (!report) return;
-    if (!isFinished(job)) this.write(jobName, summaryEvent(store, jobName, report.summary.text, new Date(), job.metadata?.uid));
+    const running = operationRunning(job, this.cache.pods.list());
+    if (running) this.write(jobName, summaryEvent(store, jobName, report.summary.text, new Date(), job.metadata?.uid));
     for (const { item } of report.items) {
       if (!item.key.startsWith('event:')) this.write(jobName, stateEvent(store, jobName, item));
     }
-    if (isFinished(job)) this.forgetLater(jobName);
+    if (!running) this.forgetLater(jobName);
   }
 
   private write(job: string, event: k8s.CoreV1Event) {

@@ -9,8 +9,8 @@ import type { KubeClients } from '../kube/clients.ts';
 import type { StoreActivityWatches } from '../kube/store-activity.ts';
 import { type Blocker, type BlockerRules, DEFAULT_BLOCKER_RULES, findBlocker, type FailureNote, readFailureNote } from '../store/blockers.ts';
 import { ANNOTATIONS, LABELS, PLATFORM_NAMESPACE, storeNamespace } from '../store/names.ts';
-import { isFinished } from '../store/state.ts';
-import { latestJob, newestPod } from '../store/view.ts';
+import { newestPod, operationRunning } from '../store/state.ts';
+import { latestJob } from '../store/view.ts';
 import { readProvisionerLog, saveOperationRecord } from './operation-records.ts';
 import type { Logger } from './reconciler.ts';
 
@@ -49,7 +49,7 @@ export class FailFast {
     const namespace = cache.namespaces.get(storeNamespace(store));
     const job = namespace && latestJob(cache.jobs.list(), namespace);
     const seen = activity.activity(store);
-    if (!job || !seen || isFinished(job) || readFailureNote(job) || this.ending.has(job.metadata!.name!)) return;
+    if (!job || !seen || !operationRunning(job, cache.pods.list()) || readFailureNote(job) || this.ending.has(job.metadata!.name!)) return;
     const since = new Date(job.metadata?.creationTimestamp ?? 0);
     // The provisioner's own pod may be the one that cannot start (its image, its node).
     const provisioner = newestPod(cache.pods.list(), job.metadata!.name!);

@@ -10,7 +10,7 @@ import { ANNOTATIONS, credentialsSecretName, LABELS, type Operation, PLATFORM_NA
 import { plans } from '../store/plans.ts';
 import { specHash, type StoreSpec } from '../store/spec.ts';
 import { tenantSlotScope } from '../store/tenant-name.ts';
-import { isFinished, jobFailure } from '../store/state.ts';
+import { jobFailure, operationRunning } from '../store/state.ts';
 import { seqOf } from '../store/view.ts';
 import { buildDefaultServiceAccount, buildLimitRange, buildNetworkPolicies, buildResourceQuota } from './guardrails.ts';
 import { buildOperationJob, type ProvisionerSettings } from './job.ts';
@@ -286,11 +286,15 @@ export class StoreOperations {
     }
   }
 
-  /** Whether the intent's Job exists and has not finished (a Job not yet made counts as running). */
+  /** Whether the intent's Job still runs, as operationRunning says (a Job not yet made counts as running). */
   private async isRunning(namespace: k8s.V1Namespace, intent: OperationIntent): Promise<boolean> {
     if (!intentStarted(namespace, intent)) return true;
     const job = await this.readJob(intent.job);
-    return !!job && !isFinished(job) && !job.metadata?.deletionTimestamp;
+    return !!job && operationRunning(job, await this.podsOf(`job-name=${intent.job}`));
+  }
+
+  private async podsOf(labelSelector: string): Promise<k8s.V1Pod[]> {
+    return (await this.kube.core.listNamespacedPod({ namespace: PLATFORM_NAMESPACE, labelSelector })).items;
   }
 
   /**
@@ -358,8 +362,10 @@ export class StoreOperations {
   async stopOthers(namespace: k8s.V1Namespace, keep: string): Promise<void> {
     const name = namespace.metadata!.labels![LABELS.store]!;
     const jobs = await this.kube.batch.listNamespacedJob({ namespace: PLATFORM_NAMESPACE, labelSelector: `${LABELS.store}=${name}` });
+    const pods = await this.podsOf(`${LABELS.store}=${name}`);
     for (const job of jobs.items) {
-      if (job.metadata!.name === keep || isFinished(job) || job.metadata?.deletionTimestamp) continue;
+      // One whose provisioner exited 0 is left alone: it is done, and keeps its log for kubectl.
+      if (job.metadata!.name === keep || !operationRunning(job, pods)) continue;
       await deleteIfPresent(() => this.kube.batch.deleteNamespacedJob({ namespace: PLATFORM_NAMESPACE, name: job.metadata!.name!, propagationPolicy: 'Background' }));
     }
   }

@@ -14,8 +14,8 @@ import type { StoreCache } from '../kube/cache.ts';
 import { deleteIfPresent, deleteIfSame, type KubeClients } from '../kube/clients.ts';
 import { belongsTo, intentStarted, readIntent } from '../store/intent.ts';
 import { LABELS, MANAGED_BY, operationRecordName, PLATFORM_NAMESPACE, provisionerServiceAccount, storeNamespace } from '../store/names.ts';
-import { isFinished, jobCondition } from '../store/state.ts';
-import { latestJob, newestPod, type OperationRecord, readRecord } from '../store/view.ts';
+import { newestPod, operationRunning, operationSucceeded } from '../store/state.ts';
+import { latestJob, type OperationRecord, readRecord } from '../store/view.ts';
 import { readProvisionerLog, saveOperationRecord } from './operation-records.ts';
 import { StoreConflict, type StoreOperations } from './operations.ts';
 
@@ -127,14 +127,15 @@ export class Reconciler {
     }
     const named = cache.jobs.list().filter((job) => job.metadata?.labels?.[LABELS.store] === store);
     // Only the intent's Job may run: not one it superseded, nor a late one of an earlier store.
-    if (intent && named.some((job) => job.metadata!.name !== intent.job && !isFinished(job) && !job.metadata?.deletionTimestamp)) {
+    const pods = cache.pods.list();
+    if (intent && named.some((job) => job.metadata!.name !== intent.job && operationRunning(job, pods))) {
       await operations.stopOthers(namespace, intent.job);
     }
     const jobs = named.filter((job) => belongsTo(job, namespace));
     const job = intent ? jobs.find((candidate) => candidate.metadata!.name === intent.job) : latestJob(jobs, namespace);
-    if (!job || !isFinished(job)) return;
+    if (!job || operationRunning(job, pods)) return;
     const jobName = job.metadata!.name!;
-    if (job.metadata?.labels?.[LABELS.operation] === 'uninstall' && jobCondition(job, 'Complete')) {
+    if (job.metadata?.labels?.[LABELS.operation] === 'uninstall' && operationSucceeded(job, pods)) {
       if (await this.removeStore(namespace)) this.deps.onFinished?.(store, job, 'The store was uninstalled and its namespace removed.');
       return;
     }
@@ -156,7 +157,7 @@ export class Reconciler {
     const log = (await readProvisionerLog(kube, pod)) || (early?.log ?? '');
     if (early?.message) message = early.message;
     if (!message) message = job.status?.conditions?.find((c) => c.status === 'True')?.message ?? '';
-    if (jobCondition(job, 'Complete')) message = [message, await this.setupOutcome(store)].filter(Boolean).join(' ');
+    if (operationSucceeded(job, cache.pods.list())) message = [message, await this.setupOutcome(store)].filter(Boolean).join(' ');
     await saveOperationRecord(kube, store, { job: jobName, storeUid, message, log, final: true });
     logger.info({ store, job: jobName }, 'saved operation record');
     return message;
@@ -224,9 +225,10 @@ export class Reconciler {
     // A Job still running for a store that is gone (made late by a request that lost to a
     // delete) would act on the next store of its name.
     let stoppedJobs = 0;
+    const pods = cache.pods.list();
     for (const job of cache.jobs.list()) {
       const store = job.metadata?.labels?.[LABELS.store];
-      if (!store || isFinished(job) || job.metadata?.deletionTimestamp || ageMs(job) < this.deps.sweepMinAgeMs) continue;
+      if (!store || !operationRunning(job, pods) || ageMs(job) < this.deps.sweepMinAgeMs) continue;
       if (liveUid(store) === job.metadata?.labels?.[LABELS.storeUid]) continue;
       if (await deleteIfSame(job.metadata!.uid, (body) => kube.batch.deleteNamespacedJob({ namespace: PLATFORM_NAMESPACE, name: job.metadata!.name!, body: { ...body, propagationPolicy: 'Background' } }))) stoppedJobs += 1;
     }

@@ -12,7 +12,8 @@ import type { PodLogFanout } from '../kube/pod-log-fanout.ts';
 import type { StoreActivityWatches } from '../kube/store-activity.ts';
 import { PLATFORM_NAMESPACE, storeNamespace } from './names.ts';
 import type { StoreReader } from './reader.ts';
-import { isRecordOf, latestJob, newestPod, type StoreView } from './view.ts';
+import { newestPod } from './state.ts';
+import { isRecordOf, latestJob, type StoreView } from './view.ts';
 
 export interface ResumePoint {
   job: string;

@@ -1,6 +1,6 @@
 import type { V1Job, V1Namespace, V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { deriveState } from './state.ts';
+import { deriveState, operationRunning, operationSucceeded } from './state.ts';
 
 const namespace: V1Namespace = { metadata: { name: 'store-shop1', creationTimestamp: new Date('2026-01-01T00:00:00Z') } };
 const job = (operation: string, conditions: Array<{ type: string; reason?: string; message?: string }> = []): V1Job => ({
@@ -30,6 +30,12 @@ describe('deriveState', () => {
     expect(deriveState({ namespace, job: job('upgrade', [{ type: 'Complete' }]) })).toMatchObject({ phase: 'Ready', reason: 'UpgradeSucceeded', since: '2026-01-01T00:02:00.000Z' });
   });
 
+  it('is Ready the moment the provisioner exits 0, before the Job controller writes Complete', () => {
+    const exited = provisionerPod('shop1-install-3', 0, '2026-01-01T00:01:40Z', 'Installed.');
+    expect(deriveState({ namespace, job: job('install'), pod: exited })).toMatchObject({ phase: 'Ready', reason: 'InstallSucceeded', message: 'Installed.', since: '2026-01-01T00:01:40.000Z' });
+    expect(deriveState({ namespace, job: job('uninstall'), pod: exited })).toMatchObject({ phase: 'Deleting', reason: 'Uninstalled' });
+  });
+
   it('is Failed with the termination message as the reason a person reads', () => {
     const state = deriveState({ namespace, job: job('install', [{ type: 'Failed', reason: 'BackoffLimitExceeded' }]), pod: pod('Failed', 'The store did not become ready within 5m.') });
     expect(state).toMatchObject({ phase: 'Failed', reason: 'InstallFailed', message: 'The store did not become ready within 5m.' });
@@ -46,3 +52,36 @@ describe('deriveState', () => {
     expect(deriveState({ namespace: { metadata: { ...namespace.metadata, deletionTimestamp: new Date() } }, job: job('install', [{ type: 'Complete' }]) }).phase).toBe('Deleting');
   });
 });
+
+describe('operationRunning (one notion shared by the state, the busy check, the reconciler and fail-fast)', () => {
+  const running = job('install');
+  it('runs until its provisioner exits 0 or the Job ends', () => {
+    expect(operationRunning(running, [])).toBe(true);
+    expect(operationRunning(running, [provisionerPod('shop1-install-3', 0, '2026-01-01T00:01:40Z')])).toBe(false);
+    expect(operationRunning(job('install', [{ type: 'Complete' }]), [])).toBe(false);
+    expect(operationRunning(job('install', [{ type: 'Failed' }]), [])).toBe(false);
+  });
+
+  it('still runs while a first attempt failed and its retry has not exited, and ignores other Jobs\' pods', () => {
+    const failedThenRetry = [provisionerPod('shop1-install-3', 1, '2026-01-01T00:01:10Z'), { ...provisionerPod('shop1-install-3', 0, ''), status: { phase: 'Running' } }];
+    failedThenRetry[1]!.metadata!.creationTimestamp = new Date('2026-01-01T00:01:20Z');
+    expect(operationRunning(running, failedThenRetry)).toBe(true);
+    expect(operationRunning(running, [provisionerPod('shop1-upgrade-2', 0, '2026-01-01T00:01:40Z')])).toBe(true);
+  });
+
+  it('succeeds at the exit 0, never when the Job failed', () => {
+    expect(operationSucceeded(running, [provisionerPod('shop1-install-3', 0, '2026-01-01T00:01:40Z')])).toBe(true);
+    expect(operationSucceeded(job('install', [{ type: 'FailureTarget' }]), [provisionerPod('shop1-install-3', 0, '2026-01-01T00:01:40Z')])).toBe(false);
+    expect(operationSucceeded(running, [])).toBe(false);
+  });
+});
+
+function provisionerPod(jobName: string, exitCode: number, finishedAt: string, message?: string): V1Pod {
+  return {
+    metadata: { name: `${jobName}-x`, labels: { 'job-name': jobName }, creationTimestamp: new Date('2026-01-01T00:01:05Z') },
+    status: {
+      phase: exitCode === 0 ? 'Succeeded' : 'Failed',
+      containerStatuses: [{ name: 'provisioner', image: 'p', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode, finishedAt: finishedAt ? new Date(finishedAt) : undefined, message } } }],
+    },
+  };
+}

@@ -44,8 +44,8 @@ export function jobFailure(job: V1Job) {
 }
 
 /**
- * Whether the Job has ended, either way, its pods included: what may run next waits for this,
- * while the store's state already shows a FailureTarget as Failed.
+ * Whether the Job has ended, either way, by the Job controller's word (Complete or Failed,
+ * its pods included).
  */
 export function isFinished(job: V1Job): boolean {
   return jobCondition(job, 'Complete') !== undefined || jobCondition(job, 'Failed') !== undefined;
@@ -53,11 +53,35 @@ export function isFinished(job: V1Job): boolean {
 
 /**
  * When the provisioner exited 0: the operation is done then, not when the Job controller
- * writes Complete a moment later.
+ * writes Complete a moment later (seconds on a busy node).
  */
 export function provisionerSucceededAt(pod: V1Pod | undefined): string | undefined {
   const terminated = pod?.status?.containerStatuses?.find((status) => status.name === 'provisioner')?.state?.terminated;
   return terminated?.exitCode === 0 ? iso(terminated.finishedAt) : undefined;
+}
+
+/** The Job's newest pod (a retry replaces a failed one). */
+export function newestPod(pods: readonly V1Pod[], jobName: string): V1Pod | undefined {
+  return pods
+    .filter((pod) => pod.metadata?.labels?.['job-name'] === jobName)
+    .sort((a, b) => new Date(b.metadata!.creationTimestamp!).getTime() - new Date(a.metadata!.creationTimestamp!).getTime())[0];
+}
+
+/**
+ * The one notion of "this operation still runs" that the store's state, the busy check, the
+ * reconciler, fail-fast and the tests' invariants share: not when the Job has finished, nor
+ * once its provisioner exited 0 (nothing of it runs any more; only the Job controller's
+ * Complete is still to come). `pods` are the platform namespace's pods, any Job's.
+ */
+export function operationRunning(job: V1Job, pods: readonly V1Pod[]): boolean {
+  if (isFinished(job) || job.metadata?.deletionTimestamp) return false;
+  return provisionerSucceededAt(newestPod(pods, job.metadata!.name!)) === undefined;
+}
+
+/** Whether the operation succeeded: Complete, or its provisioner exited 0 (see operationRunning). */
+export function operationSucceeded(job: V1Job, pods: readonly V1Pod[]): boolean {
+  if (jobFailure(job)) return false;
+  return jobCondition(job, 'Complete') !== undefined || provisionerSucceededAt(newestPod(pods, job.metadata!.name!)) !== undefined;
 }
 
 function terminationMessage(pod: V1Pod | undefined): string | undefined {
@@ -103,9 +127,8 @@ export function deriveState({ namespace, job, pod, savedMessage, pendingIntent }
 
   const failed = jobFailure(job);
   const completeCondition = jobCondition(job, 'Complete');
-  // Ready at the Job's Complete: Ready at the provisioner's exit let a next operation start
-  // while the Job still counted as running (see the closing note of this change).
-  const succeededAt = completeCondition ? iso(completeCondition.lastTransitionTime) : undefined;
+  // Done at the provisioner's exit, as operationRunning says, or at Complete when the pod is gone.
+  const succeededAt = failed ? undefined : provisionerSucceededAt(pod) ?? (completeCondition ? iso(completeCondition.lastTransitionTime) : undefined);
   const complete = succeededAt !== undefined;
   const why = terminationMessage(pod) ?? savedMessage;
 

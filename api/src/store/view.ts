@@ -3,7 +3,7 @@ import type { V1ConfigMap, V1Job, V1Namespace, V1Pod } from '@kubernetes/client-
 import { belongsTo, intentStarted, readIntent, readSpec } from './intent.ts';
 import { LABELS } from './names.ts';
 import type { StoreSpec } from './spec.ts';
-import { deriveState, type StoreState } from './state.ts';
+import { deriveState, newestPod, type StoreState } from './state.ts';
 import { storeUrl } from './store-url.ts';
 
 export interface StoreView {
@@ -25,12 +25,6 @@ export function latestJob(jobs: readonly V1Job[], namespace: V1Namespace): V1Job
   return jobs
     .filter((job) => belongsTo(job, namespace))
     .reduce<V1Job | undefined>((latest, job) => (!latest || seqOf(job) > seqOf(latest) ? job : latest), undefined);
-}
-
-export function newestPod(pods: readonly V1Pod[], jobName: string): V1Pod | undefined {
-  return pods
-    .filter((pod) => pod.metadata?.labels?.['job-name'] === jobName)
-    .sort((a, b) => new Date(b.metadata!.creationTimestamp!).getTime() - new Date(a.metadata!.creationTimestamp!).getTime())[0];
 }
 
 /** The saved record of a finished operation: { job, message, log }. */
