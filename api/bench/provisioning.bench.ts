@@ -1,4 +1,4 @@
-// Benchmark (not a test): POST /api/v1/stores → install Job complete, against the same
+// Benchmark (not a test): POST /api/v1/stores → the store shown Ready, against the same
 // `helm upgrade --install --wait` run directly, side by side on the same cluster and run.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -13,7 +13,7 @@ import { type ApiProcess, client, STORE_TEST_VALUES, startApi, TOKENS } from '..
 import { preparePlatform } from '../test/platform.ts';
 import { recordBenchResult } from '../../bench/results.ts';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const kc = kubeConfig();
 const core = kc.makeApiClient(k8s.CoreV1Api);
 const batch = kc.makeApiClient(k8s.BatchV1Api);
@@ -34,13 +34,14 @@ afterAll(async () => {
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** Moments of one install seen from outside, in ms after the POST was sent. */
-interface InstallTimeline { accepted: number; containerStarted: number; containerExited: number; jobComplete: number }
+interface InstallTimeline { accepted: number; containerStarted: number; containerExited: number; ready: number; jobComplete: number }
 
 async function viaApi(): Promise<InstallTimeline> {
   const name = uniqueName('bench');
   const jobName = `${name}-install-1`;
   cleanup.push(name);
   const start = performance.now();
+  const startedAt = Date.now();
   const created = await client(api, TOKENS.alice).create({ name });
   expect(created.status).toBe(202);
   const accepted = performance.now() - start;
@@ -48,15 +49,20 @@ async function viaApi(): Promise<InstallTimeline> {
   // the time Kubernetes takes to call the Job complete after its container has exited.
   let containerStarted = NaN;
   let containerExited = NaN;
+  let ready = NaN;
+  const alice = client(api, TOKENS.alice);
   await waitFor('the install Job', async () => {
     const pods = await core.listNamespacedPod({ namespace: 'storefleet-system', labelSelector: `job-name=${jobName}` });
     const state = pods.items[0]?.status?.containerStatuses?.[0]?.state;
     if (Number.isNaN(containerStarted) && (state?.running || state?.terminated)) containerStarted = performance.now() - start;
     if (Number.isNaN(containerExited) && state?.terminated) containerExited = performance.now() - start;
+    if (Number.isNaN(ready) && (await alice.get(name)).body?.store?.state?.phase === 'Ready') ready = performance.now() - start;
     const job = await batch.readNamespacedJob({ namespace: 'storefleet-system', name: jobName });
-    return job.status?.succeeded ? true : undefined;
+    return job.status?.succeeded && !Number.isNaN(ready) ? true : undefined;
   }, 300_000, 100);
-  return { accepted, containerStarted, containerExited, jobComplete: performance.now() - start };
+  // The Job controller's completionTime has 1 s precision: enough to show what is no longer waited for.
+  const completedAt = (await batch.readNamespacedJob({ namespace: 'storefleet-system', name: jobName })).status?.completionTime;
+  return { accepted, containerStarted, containerExited, ready, jobComplete: completedAt ? new Date(completedAt).getTime() - startedAt : NaN };
 }
 
 async function directHelm(): Promise<number> {
@@ -77,37 +83,39 @@ async function directHelm(): Promise<number> {
   return elapsed;
 }
 
-it(`P2: POST → install Job complete vs helm upgrade --install directly (${RUNS} runs each)`, async () => {
+it(`P2: POST → store Ready vs helm upgrade --install directly (${RUNS} runs each)`, async () => {
   const installs: InstallTimeline[] = [];
   const helm: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     helm.push(await directHelm());
     installs.push(await viaApi());
   }
-  const viaStorefleet = installs.map((t) => t.jobComplete);
+  const viaStorefleet = installs.map((t) => t.ready);
   const row = (label: string, values: number[]) => `${label.padEnd(38)} ${(median(values) / 1000).toFixed(2).padStart(8)} s   [${values.map((v) => (v / 1000).toFixed(2)).join(', ')}]`;
   const overhead = (median(viaStorefleet) - median(helm)) / 1000;
   console.log([
     '',
     'P2 provisioning latency (median, all runs)',
     row('helm upgrade --install (direct)', helm),
-    row('POST → Job complete (storefleet)', viaStorefleet),
+    row('POST → store Ready (storefleet)', viaStorefleet),
     `${'overhead'.padEnd(38)} ${overhead.toFixed(2).padStart(8)} s   goal ≤ 3 s: ${overhead <= 3 ? 'met' : 'not met'}`,
     'where the storefleet run spends its time:',
     row('  POST → 202 (namespace, guardrails, Job)', installs.map((t) => t.accepted)),
     row('  202 → provisioner container running', installs.map((t) => t.containerStarted - t.accepted)),
     row('  container running → exited (helm)', installs.map((t) => t.containerExited - t.containerStarted)),
-    row('  container exited → Job complete', installs.map((t) => t.jobComplete - t.containerExited)),
+    row('  container exited → store Ready', installs.map((t) => t.ready - t.containerExited)),
+    row('  (container exited → Job Complete, no longer waited for)', installs.map((t) => t.jobComplete - t.containerExited)),
     '',
   ].join('\n'));
   await recordBenchResult({
     id: 'P2',
-    title: 'POST → install Job complete vs helm upgrade --install directly',
+    title: 'POST → store Ready vs helm upgrade --install directly',
     settings: { runs: RUNS },
     metrics: [
       { name: 'overhead (median)', value: overhead, unit: 's', goal: { op: '<=', value: 3 } },
       { name: 'helm upgrade --install (median)', value: median(helm) / 1000, unit: 's' },
-      { name: 'POST → Job complete (median)', value: median(viaStorefleet) / 1000, unit: 's' },
+      { name: 'POST → store Ready (median)', value: median(viaStorefleet) / 1000, unit: 's' },
+      { name: 'container exited → Job Complete (median)', value: median(installs.map((t) => t.jobComplete - t.containerExited)) / 1000, unit: 's' },
     ],
   });
 }, 1_800_000);
