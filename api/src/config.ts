@@ -58,6 +58,10 @@ const schema = z.object({
   STOREFLEET_IMAGE_PULL_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(15),
   STOREFLEET_UNSCHEDULABLE_GRACE_SECONDS: z.coerce.number().min(0).max(3600).default(0),
   STOREFLEET_CRASH_RESTARTS: z.coerce.number().int().min(1).max(100).default(3),
+  /** Operation Jobs that may run at once, platform-wide (the rest wait, suspended); 0 = no queue. */
+  STOREFLEET_MAX_CONCURRENT_OPERATIONS: z.coerce.number().int().min(0).max(1000).default(5),
+  /** How long the queue's leader Lease lasts unrenewed before another replica takes over. */
+  STOREFLEET_QUEUE_LEASE_SECONDS: z.coerce.number().int().min(2).max(300).default(15),
   /** Test only: the crash tests' fault hook, "<write step>" after which the process SIGKILLs itself. */
   STOREFLEET_TEST_CRASH_AFTER: z.enum(['slots', 'namespace', 'quota', 'limits', 'network-policy', 'default-service-account', 'secret', 'role-binding', 'service-account', 'job', 'started']).optional(),
 });
@@ -85,6 +89,7 @@ export function loadConfig(env: Record<string, string | undefined>) {
       clusterCidrs: parseCidrs(raw.STOREFLEET_CLUSTER_CIDRS, 'STOREFLEET_CLUSTER_CIDRS'),
       dnsCidrs: parseCidrs(raw.STOREFLEET_DNS_CIDRS, 'STOREFLEET_DNS_CIDRS'),
       platformValues: z.record(z.string(), z.unknown()).parse(JSON.parse(raw.STOREFLEET_PLATFORM_VALUES)),
+      queued: raw.STOREFLEET_MAX_CONCURRENT_OPERATIONS > 0,
       maxStoresPerTenant: raw.STOREFLEET_MAX_STORES_PER_TENANT,
       tenantStoreLimits: z.record(tenantName, z.number().int().min(0)).parse(JSON.parse(raw.STOREFLEET_TENANT_STORE_LIMITS)),
       maxStores: raw.STOREFLEET_MAX_STORES,
@@ -93,6 +98,7 @@ export function loadConfig(env: Record<string, string | undefined>) {
       hosts: hostPolicy(raw.STOREFLEET_BASE_DOMAIN, raw.STOREFLEET_TENANT_DOMAINS, raw.STOREFLEET_PLATFORM_HOSTS),
     },
     recoveryGraceMs: raw.STOREFLEET_RECOVERY_GRACE_SECONDS * 1000,
+    queue: { cap: raw.STOREFLEET_MAX_CONCURRENT_OPERATIONS, leaseSeconds: raw.STOREFLEET_QUEUE_LEASE_SECONDS },
     failFast: raw.STOREFLEET_FAIL_FAST === 'false' ? undefined : {
       ...DEFAULT_BLOCKER_RULES,
       pullGraceMs: raw.STOREFLEET_IMAGE_PULL_GRACE_SECONDS * 1000,

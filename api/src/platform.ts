@@ -15,6 +15,7 @@ import { PlatformMetrics } from './observability/metrics.ts';
 import { observeFinishedOperations } from './observability/operation-observer.ts';
 import { ProgressEvents } from './observability/progress-events.ts';
 import { FailFast } from './provisioning/fail-fast.ts';
+import { ProvisioningQueue } from './provisioning/queue.ts';
 import { StoreOperations } from './provisioning/operations.ts';
 import { type Logger, Reconciler } from './provisioning/reconciler.ts';
 import { LABELS } from './store/names.ts';
@@ -50,6 +51,9 @@ export async function startPlatform(kubeConfig: k8s.KubeConfig, config: Config, 
   const stopFailFast = config.failFast
     ? new FailFast({ kube, cache, activity, logger, rules: config.failFast, onEnded: (store, job, blocker) => progressEvents.blocked(store, job, blocker) }).start()
     : () => undefined;
+  const stopQueue = config.queue.cap > 0
+    ? new ProvisioningQueue({ kube, cache, logger, ...config.queue, port: config.port }).start()
+    : async () => undefined;
   const stopReconciler = new Reconciler({
     kube, cache, operations, logger, recoveryGraceMs: config.recoveryGraceMs, sweepMinAgeMs: config.operations.sweepMinAgeMs,
     onFinished: observeFinishedOperations(metrics, events, logger),
@@ -70,6 +74,7 @@ export async function startPlatform(kubeConfig: k8s.KubeConfig, config: Config, 
     tokens,
     async stop() {
       stopReconciler();
+      await stopQueue();
       stopFailFast();
       stopProgressEvents();
       stopActivity();

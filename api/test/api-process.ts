@@ -71,6 +71,8 @@ export async function startApi(env: Record<string, string> = {}, port?: number):
       STOREFLEET_RATE_ANONYMOUS_MAX: '100000',
       STOREFLEET_SSE_MAX_PER_TOKEN: '1000',
       STOREFLEET_SSE_MAX_STREAMS: '5000',
+      // Test APIs are killed and restarted often: a dead leader's queue Lease expires in seconds.
+      STOREFLEET_QUEUE_LEASE_SECONDS: '4',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

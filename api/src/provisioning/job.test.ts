@@ -23,6 +23,12 @@ describe('buildOperationJob', () => {
   it('runs once per try, bounded in retries and time, and cleans itself up', () => {
     expect(pod.restartPolicy).toBe('Never');
     expect(job.spec).toMatchObject({ backoffLimit: 1, activeDeadlineSeconds: 720, ttlSecondsAfterFinished: 3600 });
+    expect(job.spec!.suspend).toBeUndefined();
+  });
+
+  it('waits suspended for the provisioning queue when the platform has one', () => {
+    const queued = buildOperationJob({ store: 'shop1', storeUid: 'uid-1', operation: 'install', seq: 4, spec }, { ...settings, queued: true });
+    expect(queued.spec!.suspend).toBe(true);
   });
 
   it('runs as the store provisioner, restricted, with a read-only root', () => {

@@ -13,6 +13,8 @@ export interface ProvisionerSettings {
   ttlSecondsAfterFinished: number;
   /** Chart values every store gets on this platform (TLS, storage class, images...). */
   platformValues: Record<string, unknown>;
+  /** Jobs are created suspended; the provisioning queue (queue.ts) starts them. */
+  queued?: boolean;
 }
 
 export interface OperationRequest {
@@ -77,6 +79,8 @@ export function buildOperationJob(request: OperationRequest, settings: Provision
       annotations: request.requestId ? { [ANNOTATIONS.requestId]: request.requestId } : {},
     },
     spec: {
+      // A suspended Job's deadline clock does not run: it starts when the queue resumes it.
+      ...(settings.queued ? { suspend: true } : {}),
       backoffLimit: settings.backoffLimit,
       activeDeadlineSeconds: perTry * (settings.backoffLimit + 1),
       ttlSecondsAfterFinished: settings.ttlSecondsAfterFinished,

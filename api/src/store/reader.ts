@@ -5,6 +5,7 @@ import type { StoreCache } from '../kube/cache.ts';
 import { type KubeClients, statusCode } from '../kube/clients.ts';
 import { LABELS, operationRecordName, PLATFORM_NAMESPACE, storeNamespace } from './names.ts';
 import { countByPhase, type StoreCounts } from './list-page.ts';
+import { positions, queueOrder } from '../provisioning/queue-order.ts';
 import { readRecord, toStoreView, type StoreView } from './view.ts';
 
 interface Listing {
@@ -66,6 +67,16 @@ export class StoreReader {
     return listing.json;
   }
 
+  private queued?: { version: number; positions: Map<string, number> };
+
+  /** Waiting Jobs' places in the provisioning queue, worked out once per change. */
+  private queuePositions(): Map<string, number> {
+    if (this.queued?.version !== this.cache.version) {
+      this.queued = { version: this.cache.version, positions: positions(queueOrder(this.cache.jobs.list(), this.cache.pods.list())) };
+    }
+    return this.queued.positions;
+  }
+
   private listing(tenant?: string): Listing {
     const key = tenant ?? '';
     const kept = this.listings.get(key);
@@ -82,6 +93,7 @@ export class StoreReader {
     const jobs = byStore(this.cache.jobs.list());
     const pods = byStore(this.cache.pods.list());
     const namespaces = this.cache.namespaces.list();
+    const queue = this.queuePositions();
     if (this.views.size > namespaces.length + 100) this.views.clear(); // stores gone since
     return namespaces
       .filter((ns) => !tenant || ns.metadata?.labels?.[LABELS.tenant] === tenant)
@@ -92,10 +104,11 @@ export class StoreReader {
         const recordMap = this.cache.records.get(operationRecordName(name), PLATFORM_NAMESPACE);
         // A store none of whose objects changed keeps its view: toStoreView must stay a
         // function of these objects only (anything else it reads must join this key).
-        const key = [ns, ...storeJobs, ...storePods, recordMap].map((o) => `${o?.metadata?.uid}@${o?.metadata?.resourceVersion}`).join(' ');
+        const place = storeJobs.map((job) => queue.get(job.metadata!.name!)).find((n) => n !== undefined);
+        const key = [ns, ...storeJobs, ...storePods, recordMap].map((o) => `${o?.metadata?.uid}@${o?.metadata?.resourceVersion}`).join(' ') + ` #${place ?? ''}`;
         const kept = this.views.get(name);
         if (kept?.key === key) return kept.view;
-        const view = toStoreView(ns, storeJobs, storePods, readRecord(recordMap), this.tls);
+        const view = toStoreView(ns, storeJobs, storePods, readRecord(recordMap), this.tls, queue);
         this.views.set(name, { key, view });
         return view;
       })
@@ -104,7 +117,7 @@ export class StoreReader {
 
   async get(name: string): Promise<StoreView | undefined> {
     const cached = this.cache.namespaces.get(storeNamespace(name));
-    if (cached) return toStoreView(cached, this.cache.jobs.list(), this.cache.pods.list(), this.record(name), this.tls);
+    if (cached) return toStoreView(cached, this.cache.jobs.list(), this.cache.pods.list(), this.record(name), this.tls, this.queuePositions());
     try {
       const namespace = await this.kube.core.readNamespace({ name: storeNamespace(name) });
       if (namespace.metadata?.labels?.[LABELS.store] !== name) return undefined;

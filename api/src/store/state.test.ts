@@ -36,6 +36,12 @@ describe('deriveState', () => {
     expect(deriveState({ namespace, job: job('uninstall'), pod: exited })).toMatchObject({ phase: 'Deleting', reason: 'Uninstalled' });
   });
 
+  it('is Queued with its place in line while its Job waits suspended', () => {
+    const waiting = { ...job('install'), spec: { suspend: true, template: {} } };
+    expect(deriveState({ namespace, job: waiting, queuePosition: 4 })).toMatchObject({ phase: 'Provisioning', reason: 'Queued', queuePosition: 4, message: expect.stringContaining('number 4 in line') });
+    expect(deriveState({ namespace, job: { ...waiting, metadata: { ...waiting.metadata, labels: { 'storefleet.io/operation': 'uninstall', 'storefleet.io/seq': '3' } } } })).toMatchObject({ phase: 'Deleting', reason: 'Queued' });
+  });
+
   it('is Failed with the termination message as the reason a person reads', () => {
     const state = deriveState({ namespace, job: job('install', [{ type: 'Failed', reason: 'BackoffLimitExceeded' }]), pod: pod('Failed', 'The store did not become ready within 5m.') });
     expect(state).toMatchObject({ phase: 'Failed', reason: 'InstallFailed', message: 'The store did not become ready within 5m.' });

@@ -14,6 +14,8 @@ export interface StoreState {
   since: string;
   /** The operation Job the state comes from, if any. */
   operation?: { job: string; type: Operation; seq: number };
+  /** While its operation waits in the provisioning queue: its place in line (1 = next). */
+  queuePosition?: number;
 }
 
 export interface StoreObjects {
@@ -26,6 +28,8 @@ export interface StoreObjects {
   savedMessage?: string;
   /** An operation asked for whose Job does not exist yet. */
   pendingIntent?: OperationIntent;
+  /** The Job's place in the provisioning queue while it waits, suspended (1 = next). */
+  queuePosition?: number;
 }
 
 const iso = (date: Date | string | undefined) => (date ? new Date(date).toISOString() : new Date(0).toISOString());
@@ -99,7 +103,7 @@ function waitingReason(pod: V1Pod | undefined): string | undefined {
   return undefined;
 }
 
-export function deriveState({ namespace, job, pod, savedMessage, pendingIntent }: StoreObjects): StoreState {
+export function deriveState({ namespace, job, pod, savedMessage, pendingIntent, queuePosition }: StoreObjects): StoreState {
   const operation = job && {
     job: job.metadata!.name!,
     type: job.metadata!.labels![LABELS.operation] as Operation,
@@ -141,6 +145,18 @@ export function deriveState({ namespace, job, pod, savedMessage, pendingIntent }
       ? `${verb} took longer than the Job's deadline and was stopped.`
       : `${verb} failed${failed.message ? `: ${failed.message}` : '.'}`;
     return withOperation({ phase: 'Failed', reason: `${capitalize(operation.type)}Failed`, message: why ?? fallback, since: iso(failed.lastTransitionTime) });
+  }
+  if (job.spec?.suspend && !pod) {
+    const place = queuePosition ? `number ${queuePosition} in line` : 'in line';
+    return {
+      ...withOperation({
+        phase: operation.type === 'uninstall' ? 'Deleting' : 'Provisioning',
+        reason: 'Queued',
+        message: `Waiting for a free provisioning slot (${place}): the platform runs a few operations at once, and this ${operation.type} starts when one ends.`,
+        since: iso(job.metadata?.creationTimestamp),
+      }),
+      ...(queuePosition ? { queuePosition } : {}),
+    };
   }
   if (operation.type === 'uninstall') {
     return withOperation({
