@@ -75,7 +75,7 @@ describe.concurrent('progress a person can follow', () => {
     const name = uniqueName('pr-live');
     expect((await alice.create({ name })).status).toBe(202);
     const events = await readEvents(`${api.url}/api/v1/stores/${name}/events`, TOKENS.alice, {
-      until: (seen) => seen.some((e) => e.event === 'status' && (e.data as { phase: string }).phase !== 'Provisioning'),
+      until: (seen) => seen.some((e) => e.event === 'status' && !['Queued', 'Provisioning'].includes((e.data as { phase: string }).phase)),
       timeoutMs: 240_000,
     });
     const readyAt = events.findIndex((e) => e.event === 'status' && (e.data as { phase: string }).phase === 'Ready');

@@ -65,7 +65,7 @@ describe(`${STORES} creates with a cap of ${CAP} and two replicas`, () => {
 
     // The last store waits, says so with its place, and its stream says it too.
     const queued = (await alice.get(last)).body.store.state;
-    expect(queued).toMatchObject({ phase: 'Provisioning', reason: 'Queued' });
+    expect(queued).toMatchObject({ phase: 'Queued', reason: 'Queued' });
     expect(queued.queuePosition).toBeGreaterThan(0);
     expect(queued.message).toMatch(/number \d+ in line/);
     const streamed = readEvents(`${first.url}/api/v1/stores/${last}/events`, TOKENS.alice, {

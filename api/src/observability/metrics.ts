@@ -14,7 +14,7 @@ export interface MetricSources {
   logFollows(): number;
 }
 
-const PHASES = ['Provisioning', 'Ready', 'Failed', 'Deleting'];
+const PHASES = ['Queued', 'Provisioning', 'Ready', 'Failed', 'Deleting'];
 const OPERATIONS = ['install', 'upgrade', 'rollback', 'uninstall'];
 
 /**

@@ -38,7 +38,7 @@ describe('deriveState', () => {
 
   it('is Queued with its place in line while its Job waits suspended', () => {
     const waiting = { ...job('install'), spec: { suspend: true, template: {} } };
-    expect(deriveState({ namespace, job: waiting, queuePosition: 4 })).toMatchObject({ phase: 'Provisioning', reason: 'Queued', queuePosition: 4, message: expect.stringContaining('number 4 in line') });
+    expect(deriveState({ namespace, job: waiting, queuePosition: 4 })).toMatchObject({ phase: 'Queued', reason: 'Queued', queuePosition: 4, message: expect.stringContaining('number 4 in line') });
     expect(deriveState({ namespace, job: { ...waiting, metadata: { ...waiting.metadata, labels: { 'storefleet.io/operation': 'uninstall', 'storefleet.io/seq': '3' } } } })).toMatchObject({ phase: 'Deleting', reason: 'Queued' });
   });
 

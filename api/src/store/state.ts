@@ -5,7 +5,7 @@ import type { OperationIntent } from './intent.ts';
 import { ANNOTATIONS, LABELS, type Operation } from './names.ts';
 
 /** Unknown: the store's namespace does not hold what the platform wrote there (never a 500). */
-export type Phase = 'Provisioning' | 'Ready' | 'Failed' | 'Deleting' | 'Unknown';
+export type Phase = 'Queued' | 'Provisioning' | 'Ready' | 'Failed' | 'Deleting' | 'Unknown';
 
 export interface StoreState {
   phase: Phase;
@@ -150,7 +150,7 @@ export function deriveState({ namespace, job, pod, savedMessage, pendingIntent, 
     const place = queuePosition ? `number ${queuePosition} in line` : 'in line';
     return {
       ...withOperation({
-        phase: operation.type === 'uninstall' ? 'Deleting' : 'Provisioning',
+        phase: operation.type === 'uninstall' ? 'Deleting' : 'Queued',
         reason: 'Queued',
         message: `Waiting for a free provisioning slot (${place}): the platform runs a few operations at once, and this ${operation.type} starts when one ends.`,
         since: iso(job.metadata?.creationTimestamp),

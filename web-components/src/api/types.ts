@@ -24,11 +24,13 @@ export interface AdminCredentials {
 /** A `status` event on a store's stream; `Deleted` once the store is gone. */
 export interface StatusEvent {
   name: string;
-  phase: 'Provisioning' | 'Ready' | 'Failed' | 'Deleting' | 'Unknown' | 'Deleted';
+  phase: 'Queued' | 'Provisioning' | 'Ready' | 'Failed' | 'Deleting' | 'Unknown' | 'Deleted';
   reason: string;
   message: string;
   since: string;
   operation?: { job: string; type: string; seq: number };
+  /** While queued: its place in line (1 = next). */
+  queuePosition?: number;
 }
 
 /** A `progress` event: what Kubernetes reported about the store, and its parts summary. */

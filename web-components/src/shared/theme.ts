@@ -48,7 +48,7 @@ export const theme = css`
   }
   .badge.Ready { color: var(--_success); }
   .badge.Failed { color: var(--_danger); }
-  .badge.Provisioning, .badge.Deleting { color: var(--_warning); }
+  .badge.Queued, .badge.Provisioning, .badge.Deleting { color: var(--_warning); }
   .badge.Deleted, .badge.Unknown { color: var(--_muted); }
   .error { color: var(--_danger); }
   .note { color: var(--_muted); }

@@ -79,7 +79,7 @@ export class StoreDetail extends LitElement {
     const store = this.store;
     if (!store) return html`<p class="note" role="status">Loading store…</p>`;
     const { phase } = store.state;
-    const working = phase === 'Provisioning' || phase === 'Deleting' || this.busy !== '';
+    const working = phase === 'Queued' || phase === 'Provisioning' || phase === 'Deleting' || this.busy !== '';
     const plan = this._plan || store.spec?.plan || '';
     return html`<section part="base" aria-labelledby="detail-heading">
       <button type="button" @click=${() => this.emit('store-back')}>← All stores</button>

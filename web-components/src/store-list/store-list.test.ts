@@ -33,6 +33,14 @@ describe('<store-list>', () => {
     await expectNoAxeViolations(list);
   });
 
+  it('shows a queued store with its place in line', async () => {
+    const list = await mountList();
+    list.stores = [storeView('gamma', { state: { phase: 'Queued', reason: 'Queued', message: 'Waiting for a free provisioning slot (number 2 in line).', since: '', queuePosition: 2 } })];
+    await list.updateComplete;
+    expect(list.shadowRoot!.querySelector('tbody tr td:nth-child(2)')!.textContent!.replace(/\s+/g, ' ').trim()).toBe('Queued #2 in line');
+    await expectNoAxeViolations(list);
+  });
+
   it('asks the API to search once typing settles, and to filter by phase at once', async () => {
     const list = await mountList();
     list.stores = [storeView('alpha')];

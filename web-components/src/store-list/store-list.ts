@@ -155,7 +155,7 @@ export class StoreList extends LitElement {
       <thead><tr>${header('name', 'Store')}${header('phase', 'Phase')}<th scope="col">Shop</th>${header('createdAt', 'Age')}<th scope="col">Owner</th></tr></thead>
       <tbody>${this.stores.map((store) => html`<tr aria-current=${store.name === this.selected ? 'true' : nothing}>
         <td><button class="name" @click=${() => this.emit('store-select', { name: store.name })}>${store.name}</button></td>
-        <td><span class="badge ${store.state.phase}">${store.state.phase}</span></td>
+        <td><span class="badge ${store.state.phase}">${store.state.phase}</span>${store.state.queuePosition ? html` <span class="place">#${store.state.queuePosition} in line</span>` : nothing}</td>
         <td>${store.spec ? html`<a href=${store.url} target="_blank" rel="noopener">${store.spec.host}</a>` : '—'}</td>
         <td><time datetime=${store.createdAt}>${age(store.createdAt)}</time></td>
         <td>${store.tenant}</td>

@@ -311,7 +311,7 @@ export class StoreManager extends LitElement {
       void this.refresh();
       return;
     }
-    const state = { phase: status.phase, reason: status.reason, message: status.message, since: status.since, operation: status.operation } as StoreView['state'];
+    const state = { phase: status.phase, reason: status.reason, message: status.message, since: status.since, operation: status.operation, queuePosition: status.queuePosition } as StoreView['state'];
     if (this._current?.name === status.name) this._current = { ...this._current, state };
     if (this._page?.items.some((s) => s.name === status.name)) {
       this._page = { ...this._page, items: this._page.items.map((s) => (s.name === status.name ? { ...s, state } : s)) };
