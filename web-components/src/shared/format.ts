@@ -18,7 +18,7 @@ export function ago(iso: string, now: Date = new Date()): string {
 /** What a person should do next about a failed store, from its reason. */
 export function nextStep(reason: string, message: string): string {
   // Ended early by the platform: the message already names the way out; this says who acts.
-  if (reason === 'ImagePullFailed' || reason === 'StorageUnavailable') return 'Ask your platform operator to make this available to the cluster, then retry the operation.';
+  if (reason === 'ImagePullFailed' || reason === 'InvalidImageName' || reason === 'StorageUnavailable') return 'Ask your platform operator to make this available to the cluster, then retry the operation.';
   if (reason === 'Unschedulable') return 'Retry once the cluster has room (your platform operator can add capacity), or choose a smaller plan.';
   if (reason === 'CrashLooping') return 'Retry the operation; if it crashes again, ask your platform operator with the log command above.';
   if (reason === 'PodRefused') return 'Choose a larger plan below and upgrade, or delete the store.';
