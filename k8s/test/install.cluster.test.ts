@@ -130,6 +130,7 @@ describe('the platform installed with kubectl apply -k k8s/overlays/local', () =
     expect(objects).toEqual(expect.arrayContaining([
       'deployment.apps/storefleet-api', 'deployment.apps/storefleet-redis', 'service/storefleet-redis',
       'poddisruptionbudget.policy/storefleet-api', 'ingress.networking.k8s.io/storefleet-api',
+      'horizontalpodautoscaler.autoscaling/storefleet-api',
     ]));
   });
 });
