@@ -232,7 +232,7 @@ it(`P4: ${P4_SUBSCRIBERS} SSE subscribers on one store`, async () => {
   await waitForPhase(alice, name, 'Ready');
   const controller = new AbortController();
   try {
-    const { arrivals, connected } = subscribe(api.url, TOKENS.alice, name, P4_SUBSCRIBERS, controller.signal);
+    const { arrivals, progress, connected } = subscribe(api.url, TOKENS.alice, name, P4_SUBSCRIBERS, controller.signal);
     await connected;
 
     // A change makes an upgrade Job whose log every subscriber receives; the baseline follows
@@ -266,6 +266,7 @@ it(`P4: ${P4_SUBSCRIBERS} SSE subscribers on one store`, async () => {
     }
     table(`P4 ${P4_SUBSCRIBERS} subscribers × ${direct.size} log lines of ${job}`, [
       ['delivered', String(latencies.length), `missing ${missing}`],
+      ['progress events per subscriber', `min ${Math.min(...progress)}`, `max ${Math.max(...progress)}`],
       ['latency vs direct follow', `median ${ms(percentile(latencies, 50))}`, `p99 ${ms(percentile(latencies, 99))}`, `max ${ms(Math.max(...latencies))}`],
       ['goal p99 ≤ 100 ms', percentile(latencies, 99) <= 100 ? 'met' : 'not met', ''],
     ].map((r) => (r.length === 3 ? [...r, ''] : r)));
@@ -275,6 +276,7 @@ it(`P4: ${P4_SUBSCRIBERS} SSE subscribers on one store`, async () => {
       settings: { subscribers: P4_SUBSCRIBERS },
       metrics: [
         { name: 'log lines missing', value: missing, unit: 'lines', goal: { op: '<=', value: 0 } },
+        { name: 'progress events per subscriber (min)', value: Math.min(...progress), unit: 'events' },
         { name: 'latency vs direct follow: p99', value: percentile(latencies, 99), unit: 'ms', goal: { op: '<=', value: 100 } },
       ],
     });

@@ -4,23 +4,32 @@ import { createParser } from 'eventsource-parser';
 import { waitFor } from '../../cluster/test/harness.ts';
 
 export interface Subscribers {
-  /** Per viewer: log event id → arrival time (performance.now()). */
+  /** Per viewer: log line (`<job>:<line>`, the event id without its progress cursor) → arrival time (performance.now()). */
   arrivals: Array<Map<string, number>>;
+  /** Per viewer: how many `progress` events reached it. */
+  progress: number[];
   /** Resolves when every viewer's stream is open. */
   connected: Promise<unknown>;
 }
 
 export function subscribe(apiUrl: string, token: string, store: string, count: number, signal: AbortSignal): Subscribers {
   const arrivals: Array<Map<string, number>> = [];
+  const progress: number[] = [];
   let open = 0;
   for (let i = 0; i < count; i++) {
     const seen = new Map<string, number>();
     arrivals.push(seen);
+    progress.push(0);
     void (async () => {
       const response = await fetch(`${apiUrl}/api/v1/stores/${store}/events`, { headers: { Authorization: `Bearer ${token}` }, signal });
       open++;
       let arrived = 0;
-      const parser = createParser({ onEvent: (event) => { if (event.event === 'log' && event.id) seen.set(event.id, arrived); } });
+      const parser = createParser({
+        onEvent: (event) => {
+          if (event.event === 'log' && event.id) seen.set(event.id.split(':').slice(0, 2).join(':'), arrived);
+          if (event.event === 'progress') progress[i]! += 1;
+        },
+      });
       const decoder = new TextDecoder();
       for await (const chunk of response.body!) {
         arrived = performance.now();
@@ -29,5 +38,5 @@ export function subscribe(apiUrl: string, token: string, store: string, count: n
     })().catch(() => undefined); // aborted at the end
   }
   const connected = waitFor(`${count} viewers to connect`, async () => (open === count ? true : undefined), 60_000, 50);
-  return { arrivals, connected };
+  return { arrivals, progress, connected };
 }
