@@ -76,14 +76,15 @@ export class ProvisioningQueue {
   /** Takes or renews the Lease; holds it only while a replace with its resourceVersion succeeds. */
   private async elect(): Promise<void> {
     const { coordination } = this.deps.kube;
-    const now = new Date();
+    // MicroTime, not Date: the API server wants six fractional digits.
+    const now = new k8s.V1MicroTime();
     const current = await coordination.readNamespacedLease({ name: QUEUE_LEASE, namespace: PLATFORM_NAMESPACE }).catch((error: unknown) => {
       if (statusCode(error) === 404) return undefined;
       throw error;
     });
-    const mine: k8s.V1LeaseSpec = { holderIdentity: this.identity, leaseDurationSeconds: this.leaseSeconds, renewTime: now as unknown as k8s.V1MicroTime };
+    const mine: k8s.V1LeaseSpec = { holderIdentity: this.identity, leaseDurationSeconds: this.leaseSeconds, renewTime: now };
     if (!current) {
-      await this.write(() => coordination.createNamespacedLease({ namespace: PLATFORM_NAMESPACE, body: this.lease({ ...mine, acquireTime: now as unknown as k8s.V1MicroTime, leaseTransitions: 0 }) }));
+      await this.write(() => coordination.createNamespacedLease({ namespace: PLATFORM_NAMESPACE, body: this.lease({ ...mine, acquireTime: now, leaseTransitions: 0 }) }));
       return;
     }
     const version = current.metadata!.resourceVersion!;
@@ -95,7 +96,7 @@ export class ProvisioningQueue {
       return;
     }
     const taking = holder !== this.identity;
-    const spec = taking ? { ...mine, acquireTime: now as unknown as k8s.V1MicroTime, leaseTransitions: (current.spec?.leaseTransitions ?? 0) + 1 } : { ...current.spec, ...mine };
+    const spec = taking ? { ...mine, acquireTime: now, leaseTransitions: (current.spec?.leaseTransitions ?? 0) + 1 } : { ...current.spec, ...mine };
     await this.write(() => coordination.replaceNamespacedLease({ name: QUEUE_LEASE, namespace: PLATFORM_NAMESPACE, body: { ...this.lease(spec), metadata: { ...this.lease(spec).metadata, resourceVersion: version } } }));
     if (taking && this.leading) {
       this.resumed.clear();
