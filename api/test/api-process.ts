@@ -92,7 +92,8 @@ export async function startApi(env: Record<string, string> = {}, port?: number):
     child,
     output: () => output,
     kill: (signal = 'SIGTERM') => new Promise((resolve) => {
-      if (child.exitCode !== null) return resolve();
+      // Already gone (exited, or killed by a signal: then exitCode stays null).
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once('exit', () => resolve());
       child.kill(signal);
     }),

@@ -60,7 +60,12 @@ describe(`${STORES} creates with a cap of ${CAP} and two replicas`, () => {
       const answer = await client(apis[i % 2]!, TOKENS.alice).create({ name, plan: 'small' });
       expect(answer.status, JSON.stringify(answer.body)).toBe(202);
     }
-    const alice = client(first, TOKENS.alice);
+    // The replica holding the queue's Lease will be killed; the other one is watched throughout.
+    const leaderPort = (await holder()).split(':')[1];
+    const leader = apis.find((api) => portOf(api) === leaderPort)!;
+    expect(leader, `Lease holder ${await holder()}`).toBeDefined();
+    const survivor = leader === first ? second : first;
+    const alice = client(survivor, TOKENS.alice);
     const last = names.at(-1)!;
 
     // The last store waits, says so with its place, and its stream says it too.
@@ -68,7 +73,7 @@ describe(`${STORES} creates with a cap of ${CAP} and two replicas`, () => {
     expect(queued).toMatchObject({ phase: 'Queued', reason: 'Queued' });
     expect(queued.queuePosition).toBeGreaterThan(0);
     expect(queued.message).toMatch(/number \d+ in line/);
-    const streamed = readEvents(`${first.url}/api/v1/stores/${last}/events`, TOKENS.alice, {
+    const streamed = readEvents(`${survivor.url}/api/v1/stores/${last}/events`, TOKENS.alice, {
       until: (events) => events.some((e) => e.event === 'status' && (e.data as { reason: string }).reason !== 'Queued'),
       timeoutMs: 600_000,
     });
@@ -78,13 +83,9 @@ describe(`${STORES} creates with a cap of ${CAP} and two replicas`, () => {
 
     // Mid-queue, once the first stores are Ready: the leader dies without a word.
     await waitForPhase(alice, names[0]!, 'Ready', 400_000);
-    const leaderPort = (await holder()).split(':')[1];
-    const leader = apis.find((api) => portOf(api) === leaderPort)!;
-    const survivor = leader === first ? second : first;
-    expect(leader, `Lease holder ${await holder()}`).toBeDefined();
     await leader.kill('SIGKILL');
     const killedAt = Date.now();
-    const survivorClient = client(survivor, TOKENS.alice);
+    const survivorClient = alice;
 
     const readyAt = new Map<string, number>();
     for (const name of names) {
