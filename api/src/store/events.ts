@@ -140,8 +140,10 @@ export function streamStoreEvents(target: FeedTarget, deps: FeedDeps, sink: Feed
     if (jobName && jobName === followedJob && !sink.closed.aborted) emitProgress(jobName, new Date(job.metadata?.creationTimestamp ?? 0));
   };
 
+  // While the store waits in the provisioning queue, its place moves when other stores' Jobs
+  // change: then any change is looked at.
   const unsubscribe = cache.subscribe((store) => {
-    if (store === name) void update();
+    if (store === name || lastStatus.includes('"queuePosition"')) void update();
   });
   const unsubscribeActivity = activity?.subscribe((store) => {
     if (store === name) followProgress();
