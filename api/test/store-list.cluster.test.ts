@@ -36,6 +36,8 @@ const listAs = async (token: string, query: string) => {
   return { status: answer.status, body: answer.body as Page & { error?: { code: string; message: string } } };
 };
 const names = (page: Page) => page.items.map((s) => s.name);
+// The page asks the API again after each click; on a busy node that can take seconds.
+const POLL = { timeout: 15_000, interval: 200 };
 
 const aliceStores = ['a', 'c', 'e', 'g', 'i'].map((suffix) => `${run}-${suffix}`);
 const bobStores = [`${run}-b`, `${run}-d`];
@@ -125,17 +127,17 @@ describe('GET /api/v1/stores', () => {
       await rows.first().waitFor();
       await page.getByLabel('Search stores').fill(run);
       // Alice has other stores too: the search has answered when the pager counts only these.
-      await expect.poll(() => page.locator('store-list nav').textContent()).toContain('Stores 1–2 of 5');
-      await expect.poll(() => rows.allTextContents()).toEqual([`${run}-a`, `${run}-aa`]);
-      await expect.poll(() => page.locator('store-list [part=counts]').textContent()).toMatch(/\d+ stores?/);
+      await expect.poll(() => page.locator('store-list nav').textContent(), POLL).toContain('Stores 1–2 of 5');
+      await expect.poll(() => rows.allTextContents(), POLL).toEqual([`${run}-a`, `${run}-aa`]);
+      await expect.poll(() => page.locator('store-list [part=counts]').textContent(), POLL).toMatch(/\d+ stores?/);
       const screenshots = path.join(repoRoot, 'test-results/screenshots');
       await mkdir(screenshots, { recursive: true });
       await page.screenshot({ path: path.join(screenshots, 'list-paged.png'), fullPage: true });
       await page.getByRole('button', { name: 'Next →' }).click();
-      await expect.poll(() => rows.allTextContents()).toEqual([`${run}-c`, `${run}-g`]);
+      await expect.poll(() => rows.allTextContents(), POLL).toEqual([`${run}-c`, `${run}-g`]);
       expect(await page.locator('store-list nav').textContent()).toContain('Stores 3–4 of 5');
       await page.getByRole('button', { name: '← Previous' }).click();
-      await expect.poll(() => rows.allTextContents()).toEqual([`${run}-a`, `${run}-aa`]);
+      await expect.poll(() => rows.allTextContents(), POLL).toEqual([`${run}-a`, `${run}-aa`]);
     } finally {
       await browser.close();
     }

@@ -12,9 +12,9 @@ const REMEMBERED_JOBS = 10_000;
 
 export function observeFinishedOperations(metrics: PlatformMetrics, events: OperationEvents, logger: Logger): OperationFinished {
   const seen = new Set<string>();
-  return (store: string, job: k8s.V1Job, message: string) => {
+  return (store: string, job: k8s.V1Job, message: string, pod?: k8s.V1Pod) => {
     const name = job.metadata!.name!;
-    const outcome = operationOutcome(job);
+    const outcome = operationOutcome(job, pod);
     if (!outcome || seen.has(name)) return;
     seen.add(name);
     if (seen.size > REMEMBERED_JOBS) seen.delete(seen.values().next().value!);

@@ -1,4 +1,4 @@
-import type { V1Job, V1JobCondition } from '@kubernetes/client-node';
+import type { V1Job, V1JobCondition, V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { operationOutcome } from './operation-outcome.ts';
 
@@ -16,6 +16,11 @@ describe('operationOutcome', () => {
   it('times a completed Job from creation to completion', () => {
     expect(operationOutcome(job([{ type: 'Complete', status: 'True' }], '2026-11-23T10:00:21.5Z')))
       .toEqual({ operation: 'install', outcome: 'succeeded', seconds: 21.5 });
+  });
+
+  it('is finished, succeeded, when the provisioner exited 0 before the Job controller wrote Complete', () => {
+    const exited: V1Pod = { status: { containerStatuses: [{ name: 'provisioner', image: 'p', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode: 0, finishedAt: new Date('2026-11-23T10:00:19Z') } } }] } };
+    expect(operationOutcome(job([]), exited)).toEqual({ operation: 'install', outcome: 'succeeded', seconds: 19 });
   });
 
   it('times a failed Job to the moment it was marked Failed', () => {

@@ -32,7 +32,7 @@ export interface Logger {
  * Told once per finished operation, by the replica that saved its record (or removed the
  * uninstalled store): metrics and Events hang off this.
  */
-export type OperationFinished = (store: string, job: k8s.V1Job, message: string) => void;
+export type OperationFinished = (store: string, job: k8s.V1Job, message: string, pod?: k8s.V1Pod) => void;
 
 export interface ReconcilerDeps {
   kube: KubeClients;
@@ -136,13 +136,13 @@ export class Reconciler {
     if (!job || operationRunning(job, pods)) return;
     const jobName = job.metadata!.name!;
     if (job.metadata?.labels?.[LABELS.operation] === 'uninstall' && operationSucceeded(job, pods)) {
-      if (await this.removeStore(namespace)) this.deps.onFinished?.(store, job, 'The store was uninstalled and its namespace removed.');
+      if (await this.removeStore(namespace)) this.deps.onFinished?.(store, job, 'The store was uninstalled and its namespace removed.', newestPod(pods, jobName));
       return;
     }
     const record = readRecord(cache.records.get(operationRecordName(store), PLATFORM_NAMESPACE));
     // A record fail-fast saved while the Job still ran is not final: this pass completes it.
     if (record?.job !== jobName || record.storeUid !== namespace.metadata!.uid || !record.final) {
-      this.deps.onFinished?.(store, job, await this.saveRecord(store, job, namespace.metadata!.uid!, record?.job === jobName ? record : undefined));
+      this.deps.onFinished?.(store, job, await this.saveRecord(store, job, namespace.metadata!.uid!, record?.job === jobName ? record : undefined), newestPod(cache.pods.list(), jobName));
     }
   }
 
