@@ -41,7 +41,10 @@ export async function startPlatform(kubeConfig: k8s.KubeConfig, config: Config, 
   const logs = new PodLogFanout(kube.config, cache);
   const metrics = new PlatformMetrics({
     logFollows: () => logs.size,
-    operationsInFlight: () => countBy(cache.jobs.list().filter((job) => operationRunning(job, cache.pods.list())), (job) => job.metadata?.labels?.[LABELS.operation] ?? 'unknown'),
+    operationsInFlight: () => {
+      const pods = cache.pods.list();
+      return countBy(cache.jobs.list().filter((job) => operationRunning(job, pods)), (job) => job.metadata?.labels?.[LABELS.operation] ?? 'unknown');
+    },
     storesByPhase: () => countBy(reader.list(), (store) => store.state.phase),
   });
   const activity = new StoreActivityWatches(kube, cache, logger);

@@ -43,10 +43,6 @@ export class ProvisioningQueue {
     this.leaseSeconds = deps.leaseSeconds ?? 15;
   }
 
-  get isLeader(): boolean {
-    return this.leading;
-  }
-
   /** Starts electing and releasing; the returned stop hands the Lease back, so another replica leads at once. */
   start(): () => Promise<void> {
     const tick = () => void this.elect().then(() => this.release(), (error: unknown) => {
@@ -97,7 +93,9 @@ export class ProvisioningQueue {
     }
     const taking = holder !== this.identity;
     const spec = taking ? { ...mine, acquireTime: now, leaseTransitions: (current.spec?.leaseTransitions ?? 0) + 1 } : { ...current.spec, ...mine };
-    await this.write(() => coordination.replaceNamespacedLease({ name: QUEUE_LEASE, namespace: PLATFORM_NAMESPACE, body: { ...this.lease(spec), metadata: { ...this.lease(spec).metadata, resourceVersion: version } } }));
+    const body = this.lease(spec);
+    body.metadata!.resourceVersion = version;
+    await this.write(() => coordination.replaceNamespacedLease({ name: QUEUE_LEASE, namespace: PLATFORM_NAMESPACE, body }));
     if (taking && this.leading) {
       this.resumed.clear();
       this.deps.logger.info({ identity: this.identity, from: holder }, 'provisioning queue: took the lead');

@@ -142,7 +142,7 @@ export class Reconciler {
     const record = readRecord(cache.records.get(operationRecordName(store), PLATFORM_NAMESPACE));
     // A record fail-fast saved while the Job still ran is not final: this pass completes it.
     if (record?.job !== jobName || record.storeUid !== namespace.metadata!.uid || !record.final) {
-      this.deps.onFinished?.(store, job, await this.saveRecord(store, job, namespace.metadata!.uid!, record?.job === jobName ? record : undefined), newestPod(cache.pods.list(), jobName));
+      this.deps.onFinished?.(store, job, await this.saveRecord(store, job, namespace.metadata!.uid!, record?.job === jobName ? record : undefined), newestPod(pods, jobName));
     }
   }
 
