@@ -30,13 +30,16 @@ export async function snapshot(stores: readonly string[]): Promise<FleetSnapshot
   const batch = kc.makeApiClient(k8s.BatchV1Api);
   const coordination = kc.makeApiClient(k8s.CoordinationV1Api);
   const wanted = new Set(stores);
-  const [namespaces, jobs, leases, accounts, pods] = await Promise.all([
+  const [namespaces, jobs, leases, accounts] = await Promise.all([
     core.listNamespace({ labelSelector: 'app.kubernetes.io/managed-by=storefleet' }),
     batch.listNamespacedJob({ namespace: SYSTEM, labelSelector: 'storefleet.io/store' }),
     coordination.listNamespacedLease({ namespace: SYSTEM, labelSelector: 'storefleet.io/slot-scope' }),
     core.listNamespacedServiceAccount({ namespace: SYSTEM, labelSelector: 'storefleet.io/store' }),
-    core.listNamespacedPod({ namespace: SYSTEM, labelSelector: 'storefleet.io/store' }),
   ]);
+  // Pods after Jobs, never beside them: a pod read before the Jobs could miss the exit that let
+  // a newer Job start, and count one Job too many as running. Read after, an exit seen can only
+  // count one too few.
+  const pods = await core.listNamespacedPod({ namespace: SYSTEM, labelSelector: 'storefleet.io/store' });
   const storeOf = (object: k8s.KubernetesObject) => object.metadata?.labels?.['storefleet.io/store'] ?? '';
   const snap: FleetSnapshot = { running: new Map(), namespaces: new Map(), slots: new Map(), accounts: new Map(), jobs: jobs.items.filter((j) => wanted.has(storeOf(j))), pods: pods.items };
   for (const ns of namespaces.items) if (wanted.has(storeOf(ns))) snap.namespaces.set(storeOf(ns), ns);

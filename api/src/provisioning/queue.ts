@@ -32,6 +32,8 @@ export class ProvisioningQueue {
   /** The Lease as last read, and when this process saw it change (no trust in others' clocks). */
   private observed?: { resourceVersion: string; at: number };
   private leading = false;
+  /** When this process sent its last successful write of the Lease. */
+  private renewedAt = 0;
   /** Jobs this leader resumed that the cache does not show resumed yet: they hold slots. */
   private readonly resumed = new Set<string>();
   private releasing?: Promise<void>;
@@ -45,10 +47,16 @@ export class ProvisioningQueue {
 
   /** Starts electing and releasing; the returned stop hands the Lease back, so another replica leads at once. */
   start(): () => Promise<void> {
-    const tick = () => void this.elect().then(() => this.release(), (error: unknown) => {
-      this.leading = false;
-      this.deps.logger.error({ err: error }, 'provisioning queue: could not renew its Lease');
-    });
+    // One election at a time: a slow one overlapped by the next would lose to itself (409).
+    let electing = false;
+    const tick = () => {
+      if (electing) return;
+      electing = true;
+      void this.elect().then(() => this.release(), (error: unknown) => {
+        this.leading = false;
+        this.deps.logger.error({ err: error }, 'provisioning queue: could not renew its Lease');
+      }).finally(() => { electing = false; });
+    };
     tick();
     const timer = setInterval(tick, (this.leaseSeconds * 1000) / 3);
     timer.unref();
@@ -102,11 +110,22 @@ export class ProvisioningQueue {
     }
   }
 
+  /**
+   * Leads only while its last renewal is younger than two thirds of the Lease (client-go's
+   * renew deadline): a replica whose renewals stall stops resuming Jobs before another one
+   * may see the Lease expire and take over, so two never release at once.
+   */
+  private leads(): boolean {
+    return this.leading && Date.now() - this.renewedAt < (this.leaseSeconds * 1000 * 2) / 3;
+  }
+
   private async write(call: () => Promise<k8s.V1Lease>) {
+    const sentAt = Date.now();
     try {
       const written = await call();
       this.observed = { resourceVersion: written.metadata!.resourceVersion!, at: Date.now() };
       this.leading = true;
+      this.renewedAt = sentAt;
     } catch (error) {
       // Another replica wrote first: it leads.
       if (statusCode(error) !== 409) throw error;
@@ -125,7 +144,7 @@ export class ProvisioningQueue {
 
   /** Resumes what may start now; one pass at a time, another after it if something changed meanwhile. */
   private release(): Promise<void> {
-    if (!this.leading) return Promise.resolve();
+    if (!this.leads()) return Promise.resolve();
     if (this.releasing) {
       this.again = true;
       return this.releasing;
@@ -151,7 +170,7 @@ export class ProvisioningQueue {
     const next = toRelease({ running: order.running, waiting: pending }, cap - this.resumed.size);
     for (const job of next) {
       const name = job.metadata!.name!;
-      if (!this.leading) return;
+      if (!this.leads()) return;
       this.resumed.add(name);
       try {
         await kube.batch.patchNamespacedJob(
