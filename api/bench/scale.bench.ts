@@ -11,14 +11,13 @@ import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { followPodLog } from '../src/kube/pod-log.ts';
 import { buildStoreNamespace } from '../src/provisioning/namespace.ts';
 import { buildIntent } from '../src/store/intent.ts';
 import { ANNOTATIONS } from '../src/store/names.ts';
 import { deleteNamespaces, helmBinary, kubeConfig, uniqueName, waitFor } from '../../cluster/test/harness.ts';
 import { type ApiProcess, client, startApi, TOKENS, waitForGone, waitForPhase } from '../test/api-process.ts';
 import { preparePlatform } from '../test/platform.ts';
-import { subscribe } from '../test/sse-subscribers.ts';
+import { createTwice, percentile, viewUpgrade } from './load.ts';
 import { recordBenchResult } from '../../bench/results.ts';
 
 const P1_RELEASES = Number(process.env.BENCH_P1_RELEASES ?? 1000);
@@ -31,10 +30,6 @@ const apis: ApiProcess[] = [];
 beforeAll(() => preparePlatform(), 600_000);
 afterAll(() => Promise.all(apis.map((a) => a.kill())));
 
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-};
 const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
 const table = (title: string, rows: string[][]) => {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
@@ -179,42 +174,25 @@ it(`P3: ${P3_STORES} concurrent creates, each sent twice`, async () => {
   await resetPeakRss(api.child.pid!);
   const run = uniqueName('p3');
   const names = Array.from({ length: P3_STORES }, (_, i) => `${run}-${i}`);
-  const statuses: Record<number, number> = {};
-  const latencies: number[] = [];
-  const start = performance.now();
-  await Promise.all([...names, ...names].map(async (name) => {
-    const sent = performance.now();
-    const response = await alice.create({ name });
-    latencies.push(performance.now() - sent);
-    statuses[response.status] = (statuses[response.status] ?? 0) + 1;
-  }));
-  const burstSeconds = (performance.now() - start) / 1000;
   try {
-    const jobs = await kc.makeApiClient(k8s.BatchV1Api).listNamespacedJob({ namespace: 'storefleet-system', labelSelector: 'storefleet.io/operation=install' });
-    const perStore = new Map<string, number>();
-    for (const job of jobs.items) {
-      const store = job.metadata!.labels!['storefleet.io/store']!;
-      if (store.startsWith(run)) perStore.set(store, (perStore.get(store) ?? 0) + 1);
-    }
-    const duplicates = [...perStore.values()].reduce((sum, n) => sum + n - 1, 0);
-    const errors = Object.entries(statuses).filter(([status]) => Number(status) >= 400).reduce((sum, [, n]) => sum + n, 0);
-    const burst = await rssMb(api.child.pid!);
-    table(`P3 ${P3_STORES * 2} create requests for ${P3_STORES} stores at once (${burstSeconds.toFixed(1)} s)`, [
-      ['install Jobs created', String(perStore.size), `of ${P3_STORES} stores`],
-      ['duplicate Jobs', String(duplicates), 'goal 0'],
-      ['answers', Object.entries(statuses).map(([s, n]) => `${s}×${n}`).join(' '), `errors ${errors}`],
-      ['response time', `median ${ms(percentile(latencies, 50))}`, `p99 ${ms(percentile(latencies, 99))}`],
-      ['API peak RSS in the burst', `${burst.peak.toFixed(0)} MB`, `idle before ${startup.now.toFixed(0)} MB, start-up peak ${startup.peak.toFixed(0)} MB; goal ≤ 150 MB: ${burst.peak <= 150 ? 'met' : 'not met'}`],
+    const burst = await createTwice(alice, names);
+    const rss = await rssMb(api.child.pid!);
+    table(`P3 ${P3_STORES * 2} create requests for ${P3_STORES} stores at once (${burst.seconds.toFixed(1)} s)`, [
+      ['install Jobs created', String(burst.stores), `of ${P3_STORES} stores`],
+      ['duplicate Jobs', String(burst.duplicates), 'goal 0'],
+      ['answers', Object.entries(burst.statuses).map(([s, n]) => `${s}×${n}`).join(' '), `errors ${burst.errors}`],
+      ['response time', `median ${ms(percentile(burst.latencies, 50))}`, `p99 ${ms(percentile(burst.latencies, 99))}`],
+      ['API peak RSS in the burst', `${rss.peak.toFixed(0)} MB`, `idle before ${startup.now.toFixed(0)} MB, start-up peak ${startup.peak.toFixed(0)} MB; goal ≤ 150 MB: ${rss.peak <= 150 ? 'met' : 'not met'}`],
     ]);
     await recordBenchResult({
       id: 'P3',
       title: `${P3_STORES} concurrent creates, each sent twice`,
       settings: { stores: P3_STORES },
       metrics: [
-        { name: 'duplicate Jobs', value: duplicates, unit: 'Jobs', goal: { op: '<=', value: 0 } },
-        { name: 'error answers', value: errors, unit: 'answers', goal: { op: '<=', value: 0 } },
-        { name: 'create p99', value: percentile(latencies, 99), unit: 'ms' },
-        { name: 'API peak RSS (host process)', value: burst.peak, unit: 'MB', goal: { op: '<=', value: 150 } },
+        { name: 'duplicate Jobs', value: burst.duplicates, unit: 'Jobs', goal: { op: '<=', value: 0 } },
+        { name: 'error answers', value: burst.errors, unit: 'answers', goal: { op: '<=', value: 0 } },
+        { name: 'create p99', value: percentile(burst.latencies, 99), unit: 'ms' },
+        { name: 'API peak RSS (host process)', value: rss.peak, unit: 'MB', goal: { op: '<=', value: 150 } },
       ],
     });
   } finally {
@@ -230,41 +208,9 @@ it(`P4: ${P4_SUBSCRIBERS} SSE subscribers on one store`, async () => {
   const name = uniqueName('p4');
   await alice.create({ name });
   await waitForPhase(alice, name, 'Ready');
-  const controller = new AbortController();
   try {
-    const { arrivals, progress, connected } = subscribe(api.url, TOKENS.alice, name, P4_SUBSCRIBERS, controller.signal);
-    await connected;
-
-    // A change makes an upgrade Job whose log every subscriber receives; the baseline follows
-    // the same pod's log straight from the Kubernetes API.
-    const changed = await alice.change(name, { title: 'P4 bench' });
-    expect(changed.status).toBe(202);
-    const job = changed.body.operation.job as string;
-    const direct = new Map<string, number>();
-    const pod = await waitFor('the upgrade pod to run', async () => {
-      const pods = await core.listNamespacedPod({ namespace: 'storefleet-system', labelSelector: `job-name=${job}` });
-      const running = pods.items.find((p) => p.status?.phase !== 'Pending');
-      return running?.metadata?.name;
-    }, 120_000, 20);
-    let line = 0;
-    for await (const text of followPodLog(kc, 'storefleet-system', pod, 'provisioner', controller.signal)) {
-      void text;
-      direct.set(`${job}:${++line}`, performance.now());
-    }
-    // The container has exited: give the subscribers a moment for the last lines.
-    await waitFor('every subscriber to get every line', async () =>
-      (arrivals.every((seen) => [...direct.keys()].every((id) => seen.has(id))) ? true : undefined), 30_000, 100).catch(() => undefined);
-
-    const latencies: number[] = [];
-    let missing = 0;
-    for (const seen of arrivals) {
-      for (const [id, at] of direct) {
-        const got = seen.get(id);
-        if (got === undefined) missing++;
-        else latencies.push(got - at);
-      }
-    }
-    table(`P4 ${P4_SUBSCRIBERS} subscribers × ${direct.size} log lines of ${job}`, [
+    const { job, lines, latencies, missing, progress } = await viewUpgrade({ url: api.url, token: TOKENS.alice, alice }, name, P4_SUBSCRIBERS);
+    table(`P4 ${P4_SUBSCRIBERS} subscribers × ${lines} log lines of ${job}`, [
       ['delivered', String(latencies.length), `missing ${missing}`],
       ['progress events per subscriber', `min ${Math.min(...progress)}`, `max ${Math.max(...progress)}`],
       ['latency vs direct follow', `median ${ms(percentile(latencies, 50))}`, `p99 ${ms(percentile(latencies, 99))}`, `max ${ms(Math.max(...latencies))}`],
@@ -281,7 +227,6 @@ it(`P4: ${P4_SUBSCRIBERS} SSE subscribers on one store`, async () => {
       ],
     });
   } finally {
-    controller.abort();
     await alice.remove(name);
     await waitForGone(alice, name);
   }

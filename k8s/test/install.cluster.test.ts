@@ -1,77 +1,23 @@
 // `kubectl apply -k k8s/overlays/local` on the real cluster: the API comes up in-cluster with
 // two ready replicas and provisions and deletes a store using only its ServiceAccount.
-// The overlay is applied as it is, with test configuration layered on top (the stand-in store
-// images and test image tags): configuration only, as an operator would.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { hashToken } from '../../api/src/http/auth.ts';
-import { client, STORE_TEST_VALUES, waitForGone, waitForPhase } from '../../api/test/api-process.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { client, waitForGone, waitForPhase } from '../../api/test/api-process.ts';
 import { kubectl, preparePlatform } from '../../api/test/platform.ts';
-import { kubectlBinary, repoRoot, uniqueName, waitFor } from '../../cluster/test/harness.ts';
-import { networkEnv } from '../../cluster/test/network.ts';
+import { repoRoot, uniqueName, waitFor } from '../../cluster/test/harness.ts';
+import { type InstalledApi, installApi } from '../../cluster/test/installed-api.ts';
 
 const SYSTEM = 'storefleet-system';
 const TOKEN = 'token-installed-alice';
-const API_IMAGE = 'storefleet.local/api:test';
-const overlayDir = path.join(repoRoot, 'test-results/install-overlay');
-const forwards: ChildProcess[] = [];
-
-/** `kubectl port-forward` to `target`'s `port` from a free loopback port; resolves to its URL. */
-function portForward(target: string, port: number): Promise<string> {
-  const child = spawn(kubectlBinary(), ['-n', SYSTEM, 'port-forward', target, `:${port}`], {
-    env: { ...process.env, KUBECONFIG: inject('kubeconfig') }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  forwards.push(child);
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      const port = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(chunk.toString())?.[1];
-      if (port) resolve(`http://127.0.0.1:${port}`);
-    });
-    child.once('exit', (code) => reject(new Error(`port-forward to ${target} exited with ${code}`)));
-  });
-}
+let installed: InstalledApi;
+const portForward = (target: string, port: number) => installed.portForward(target, port);
 
 beforeAll(async () => {
   preparePlatform();
-  execFileSync('bash', [path.join(repoRoot, 'scripts/build-api-image.sh'), API_IMAGE], {
-    env: { ...process.env, STOREFLEET_IMPORT: '1' }, stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const tokens = JSON.stringify([{ sha256: hashToken(TOKEN), tenant: 'alice', role: 'tenant' }]);
-  await mkdir(overlayDir, { recursive: true });
-  await writeFile(path.join(overlayDir, 'tokens.json'), tokens);
-  await writeFile(path.join(overlayDir, 'kustomization.yaml'), [
-    'apiVersion: kustomize.config.k8s.io/v1beta1',
-    'kind: Kustomization',
-    'resources: [../../k8s/overlays/local]',
-    'images: [{ name: storefleet.local/api, newTag: test }]',
-    'generatorOptions: { labels: { app.kubernetes.io/name: storefleet-api } }',
-    'configMapGenerator:',
-    '  - name: storefleet-api',
-    '    namespace: storefleet-system',
-    '    behavior: merge',
-    '    literals:',
-    '      - STOREFLEET_PROVISIONER_IMAGE=storefleet.local/provisioner:test',
-    `      - 'STOREFLEET_PLATFORM_VALUES=${JSON.stringify(STORE_TEST_VALUES)}'`,
-    '      - STOREFLEET_HELM_TIMEOUT_SECONDS=120',
-    ...Object.entries(networkEnv(inject('clusterKind'))).map(([key, value]) => `      - ${key}=${value}`),
-    'secretGenerator:',
-    '  - name: storefleet-api-tokens',
-    '    namespace: storefleet-system',
-    '    files: [tokens.json]',
-    '    options: { disableNameSuffixHash: true }',
-    '',
-  ].join('\n'));
-  kubectl('apply', '-k', overlayDir);
+  installed = await installApi({ name: 'install-overlay', token: TOKEN });
 }, 900_000);
 
-afterAll(async () => {
-  for (const child of forwards) child.kill();
-  // The API workload goes; the base (namespace, RBAC, policy) stays for the other suites.
-  kubectl('-n', SYSTEM, 'delete', 'deployment,service,poddisruptionbudget,ingress,configmap,secret', '-l', 'app.kubernetes.io/name=storefleet-api', '--ignore-not-found', '--wait=false');
-  await rm(overlayDir, { recursive: true, force: true });
-}, 120_000);
+afterAll(() => installed?.remove(), 120_000);
 
 describe('the platform installed with kubectl apply -k k8s/overlays/local', () => {
   it('runs two ready API replicas that provision and delete a store with their own ServiceAccount', async () => {

@@ -49,6 +49,14 @@ export interface FeedDeps {
   activity?: StoreActivityWatches;
 }
 
+/** A view's state as JSON, made once for all the viewers handed the same (memoized) view. */
+const stateJson = new WeakMap<StoreView, string>();
+function serializedState(view: StoreView): string {
+  let json = stateJson.get(view);
+  if (json === undefined) stateJson.set(view, (json = JSON.stringify(view.state)));
+  return json;
+}
+
 export function streamStoreEvents(target: FeedTarget, deps: FeedDeps, sink: FeedSink, resume?: ResumePoint) {
   const { name, uid } = target;
   const { cache, reader, logs, activity } = deps;
@@ -112,7 +120,7 @@ export function streamStoreEvents(target: FeedTarget, deps: FeedDeps, sink: Feed
       return sink.end();
     }
     if (!target.mayView(view)) return sink.end();
-    const serialized = JSON.stringify(view.state);
+    const serialized = serializedState(view);
     if (serialized !== lastStatus) {
       lastStatus = serialized;
       sink.send('status', { name, ...view.state });

@@ -115,9 +115,19 @@ export class StoreReader {
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /** Single stores as last derived, until the cache changes: hundreds of viewers of one store ask on every change. */
+  private readonly current = new Map<string, { version: number; view: StoreView }>();
+
   async get(name: string): Promise<StoreView | undefined> {
     const cached = this.cache.namespaces.get(storeNamespace(name));
-    if (cached) return toStoreView(cached, this.cache.jobs.list(), this.cache.pods.list(), this.record(name), this.tls, this.queuePositions());
+    if (cached) {
+      const kept = this.current.get(name);
+      if (kept?.version === this.cache.version) return kept.view;
+      const view = toStoreView(cached, this.cache.jobs.list(), this.cache.pods.list(), this.record(name), this.tls, this.queuePositions());
+      if (this.current.size >= 1000) this.current.clear(); // bounded: one entry per store asked since the last change
+      this.current.set(name, { version: this.cache.version, view });
+      return view;
+    }
     try {
       const namespace = await this.kube.core.readNamespace({ name: storeNamespace(name) });
       if (namespace.metadata?.labels?.[LABELS.store] !== name) return undefined;

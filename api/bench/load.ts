@@ -1,0 +1,104 @@
+// The loads of P3 and P4, against any API (a host process or the pod in the cluster): a burst
+// of creates each sent twice, and many viewers of one store following an upgrade's log.
+import * as k8s from '@kubernetes/client-node';
+import { expect } from 'vitest';
+import { kubeConfig, waitFor } from '../../cluster/test/harness.ts';
+import { followPodLog } from '../src/kube/pod-log.ts';
+import type { Client } from '../test/api-process.ts';
+import { subscribe } from '../test/sse-subscribers.ts';
+
+const SYSTEM = 'storefleet-system';
+
+export const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+};
+
+export interface CreateBurst {
+  /** HTTP status → how many answers had it. */
+  statuses: Record<number, number>;
+  /** Answers of 400 or more. */
+  errors: number;
+  latencies: number[];
+  seconds: number;
+  /** Stores of the burst with an install Job, and install Jobs beyond the first of a store. */
+  stores: number;
+  duplicates: number;
+}
+
+/** Every name created twice, all requests at once; then how many install Jobs each store got. */
+export async function createTwice(alice: Client, names: string[]): Promise<CreateBurst> {
+  const statuses: Record<number, number> = {};
+  const latencies: number[] = [];
+  const start = performance.now();
+  await Promise.all([...names, ...names].map(async (name) => {
+    const sent = performance.now();
+    const response = await alice.create({ name });
+    latencies.push(performance.now() - sent);
+    statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+  }));
+  const seconds = (performance.now() - start) / 1000;
+  const wanted = new Set(names);
+  const jobs = await kubeConfig().makeApiClient(k8s.BatchV1Api).listNamespacedJob({ namespace: SYSTEM, labelSelector: 'storefleet.io/operation=install' });
+  const perStore = new Map<string, number>();
+  for (const job of jobs.items) {
+    const store = job.metadata!.labels!['storefleet.io/store']!;
+    if (wanted.has(store)) perStore.set(store, (perStore.get(store) ?? 0) + 1);
+  }
+  const duplicates = [...perStore.values()].reduce((sum, n) => sum + n - 1, 0);
+  const errors = Object.entries(statuses).filter(([status]) => Number(status) >= 400).reduce((sum, [, n]) => sum + n, 0);
+  return { statuses, errors, latencies, seconds, stores: perStore.size, duplicates };
+}
+
+export interface UpgradeViewing {
+  job: string;
+  /** Log lines of the upgrade, as followed straight from the Kubernetes API. */
+  lines: number;
+  /** Per delivered line and viewer: arrival at the viewer minus arrival at the direct follower (ms). */
+  latencies: number[];
+  missing: number;
+  /** Per viewer: `progress` events received. */
+  progress: number[];
+}
+
+/**
+ * `viewers` streams of a Ready store's events, then a change: every line of the upgrade's log
+ * should reach every viewer, measured against following the same pod's log directly.
+ */
+export async function viewUpgrade(api: { url: string; token: string; alice: Client }, name: string, viewers: number): Promise<UpgradeViewing> {
+  const kc = kubeConfig();
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const controller = new AbortController();
+  try {
+    const { arrivals, progress, connected } = subscribe(api.url, api.token, name, viewers, controller.signal);
+    await connected;
+    const changed = await api.alice.change(name, { title: 'P4 bench' });
+    expect(changed.status).toBe(202);
+    const job = changed.body.operation.job as string;
+    const direct = new Map<string, number>();
+    const pod = await waitFor('the upgrade pod to run', async () => {
+      const pods = await core.listNamespacedPod({ namespace: SYSTEM, labelSelector: `job-name=${job}` });
+      return pods.items.find((p) => p.status?.phase !== 'Pending')?.metadata?.name;
+    }, 300_000, 20);
+    let line = 0;
+    for await (const text of followPodLog(kc, SYSTEM, pod, 'provisioner', controller.signal)) {
+      void text;
+      direct.set(`${job}:${++line}`, performance.now());
+    }
+    // The container has exited: give the viewers a moment for the last lines.
+    await waitFor('every viewer to get every line', async () =>
+      (arrivals.every((seen) => [...direct.keys()].every((id) => seen.has(id))) ? true : undefined), 30_000, 100).catch(() => undefined);
+    const latencies: number[] = [];
+    let missing = 0;
+    for (const seen of arrivals) {
+      for (const [id, at] of direct) {
+        const got = seen.get(id);
+        if (got === undefined) missing++;
+        else latencies.push(got - at);
+      }
+    }
+    return { job, lines: direct.size, latencies, missing, progress };
+  } finally {
+    controller.abort();
+  }
+}
