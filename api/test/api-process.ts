@@ -52,7 +52,7 @@ export interface ApiProcess {
 export async function startApi(env: Record<string, string> = {}, port?: number): Promise<ApiProcess> {
   const listenPort = port ?? (await freePort());
   let output = '';
-  const child = spawn(process.execPath, [path.join(repoRoot, 'api/src/main.ts')], {
+  const child = spawn(process.execPath, [...(process.env.API_NODE_ARGS?.split(' ').filter(Boolean) ?? []), path.join(repoRoot, 'api/src/main.ts')], {
     env: {
       ...process.env,
       KUBECONFIG: inject('kubeconfig'),

@@ -8,7 +8,7 @@ import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubeConfig, uniqueName } from '../../cluster/test/harness.ts';
 import { QUEUE_LEASE } from '../src/provisioning/queue.ts';
-import { type ApiProcess, client, startApi, TOKENS, waitForGone, waitForPhase } from './api-process.ts';
+import { type ApiProcess, client, startApi, TOKENS, waitForGone } from './api-process.ts';
 import { settledViolations, snapshot } from './invariants.ts';
 import { kubectl, preparePlatform } from './platform.ts';
 import { readEvents } from './sse.ts';

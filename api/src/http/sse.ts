@@ -8,6 +8,8 @@ import type { Context } from 'koa';
 
 export interface SseChannel {
   send(event: string, data: unknown, id?: string): void;
+  /** `send` with the data already serialized: one JSON text shared by many viewers. */
+  sendJson(event: string, json: string, id?: string): void;
   /** Ends the stream from our side (what was sent is flushed first). */
   end(): void;
   closed: AbortSignal;
@@ -87,12 +89,12 @@ export function openSse(ctx: Context, options: SseOptions): SseChannel {
     closed: abort.signal,
     end: close,
     send(event, data, id) {
+      this.sendJson(event, JSON.stringify(data), id);
+    },
+    sendJson(event, json, id) {
       if (abort.signal.aborted) return;
       idle?.refresh();
-      const lines = [`event: ${event}`];
-      if (id) lines.push(`id: ${id}`);
-      lines.push(`data: ${JSON.stringify(data)}`);
-      enqueue(`${lines.join('\n')}\n\n`);
+      enqueue(id ? `event: ${event}\nid: ${id}\ndata: ${json}\n\n` : `event: ${event}\ndata: ${json}\n\n`);
     },
   };
 }

@@ -12,6 +12,7 @@ import type { PodLogFanout } from '../kube/pod-log-fanout.ts';
 import type { StoreActivityWatches } from '../kube/store-activity.ts';
 import { PLATFORM_NAMESPACE, storeNamespace } from './names.ts';
 import type { StoreReader } from './reader.ts';
+import type { ProgressItem, ProgressSummary } from './progress.ts';
 import { newestPod } from './state.ts';
 import { isRecordOf, latestJob, type StoreView } from './view.ts';
 
@@ -30,6 +31,8 @@ export function parseLastEventId(value: string | undefined): ResumePoint | undef
 
 export interface FeedSink {
   send(event: string, data: unknown, id?: string): void;
+  /** `send` with the data already serialized. */
+  sendJson(event: string, json: string, id?: string): void;
   end(): void;
   closed: AbortSignal;
 }
@@ -47,6 +50,14 @@ export interface FeedDeps {
   reader: StoreReader;
   logs: PodLogFanout;
   activity?: StoreActivityWatches;
+}
+
+/** A progress item's event data as JSON, made once for all the viewers of its (memoized) report. */
+const progressJson = new WeakMap<ProgressItem, string>();
+function serializedProgress(job: string, item: ProgressItem, summary: ProgressSummary): string {
+  let json = progressJson.get(item);
+  if (json === undefined) progressJson.set(item, (json = JSON.stringify({ job, item, summary })));
+  return json;
 }
 
 /** A view's state as JSON, made once for all the viewers handed the same (memoized) view. */
@@ -89,7 +100,7 @@ export function streamStoreEvents(target: FeedTarget, deps: FeedDeps, sink: Feed
       progressSent.add(item.key);
       if (cursor > progressAt) progressAt = cursor;
       lastSummary = summary.text;
-      sink.send('progress', { job, item, summary }, eventId(job));
+      sink.sendJson('progress', serializedProgress(job, item, summary), eventId(job));
     }
     if (summary.text !== lastSummary) {
       lastSummary = summary.text;
