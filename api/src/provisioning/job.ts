@@ -27,6 +27,8 @@ export interface OperationRequest {
   /** For rollback: the revision to return to (0 = the previous one). */
   rollbackTo?: number;
   requestId?: string;
+  /** When the operation was asked for (the intent's time). */
+  requestedAt?: string;
 }
 
 /** Chart values for a store: the platform's, then the store's own (which win). */
@@ -76,7 +78,10 @@ export function buildOperationJob(request: OperationRequest, settings: Provision
       name,
       namespace: PLATFORM_NAMESPACE,
       labels,
-      annotations: request.requestId ? { [ANNOTATIONS.requestId]: request.requestId } : {},
+      annotations: {
+        ...(request.requestId ? { [ANNOTATIONS.requestId]: request.requestId } : {}),
+        ...(request.requestedAt ? { [ANNOTATIONS.requestedAt]: request.requestedAt } : {}),
+      },
     },
     spec: {
       // A suspended Job's deadline clock does not run: it starts when the queue resumes it.

@@ -323,7 +323,7 @@ export class StoreOperations {
     if (now?.metadata?.uid !== storeUid || readIntent(now)?.job !== intent.job) {
       throw new StoreConflict(`Store "${name}" changed while ${intent.job} was being started; try again.`);
     }
-    const job = buildOperationJob({ store: name, storeUid, operation: intent.operation, seq: intent.seq, spec, rollbackTo: intent.rollbackTo, requestId: intent.requestId }, this.settings);
+    const job = buildOperationJob({ store: name, storeUid, operation: intent.operation, seq: intent.seq, spec, rollbackTo: intent.rollbackTo, requestId: intent.requestId, requestedAt: intent.requestedAt }, this.settings);
     const made = await createIfAbsent(() => this.kube.batch.createNamespacedJob({ namespace: PLATFORM_NAMESPACE, body: job }));
     if (made === 'existed') {
       const found = await this.readJob(intent.job);

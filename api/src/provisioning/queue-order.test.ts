@@ -39,4 +39,14 @@ describe('the provisioning queue order', () => {
     expect(toRelease(order, 1)).toEqual([]);
     expect(toRelease(queueOrder([...jobs, job('h-install-1', 'install', 1, '00', false), job('i-install-1', 'install', 1, '00', false)], []), 2)).toEqual([]);
   });
+
+  it('keeps the order asked within one second, by the millisecond it was asked (q-10 after q-9)', () => {
+    const asked = (name: string, ms: string) => {
+      const j = job(name, 'install', 1, '05', true);
+      j.metadata!.annotations = { 'storefleet.io/requested-at': `2026-01-01T00:00:05.${ms}Z` };
+      return j;
+    };
+    const order = queueOrder([asked('q-10-install-1', '900'), asked('q-9-install-1', '100'), asked('q-11-install-1', '950')], []);
+    expect(names(order.waiting)).toEqual(['q-9-install-1', 'q-10-install-1', 'q-11-install-1']);
+  });
 });

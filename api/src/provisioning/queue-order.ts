@@ -4,7 +4,7 @@
 // again after a failure or a delete (a person is waiting on a retry), then everything else,
 // each first come, first served.
 import type { V1Job, V1Pod } from '@kubernetes/client-node';
-import { LABELS, MANAGED_BY } from '../store/names.ts';
+import { ANNOTATIONS, LABELS, MANAGED_BY } from '../store/names.ts';
 import { operationRunning } from '../store/state.ts';
 
 export interface QueueOrder {
@@ -23,14 +23,16 @@ export function priorityOf(job: V1Job): number {
   return 2;
 }
 
-const createdAt = (job: V1Job) => new Date(job.metadata?.creationTimestamp ?? 0).getTime();
+// When it was asked for, to the millisecond (creationTimestamp has whole seconds, and a burst
+// of creates shares them).
+const askedAt = (job: V1Job) => new Date(job.metadata?.annotations?.[ANNOTATIONS.requestedAt] ?? job.metadata?.creationTimestamp ?? 0).getTime();
 
 export function queueOrder(jobs: readonly V1Job[], pods: readonly V1Pod[]): QueueOrder {
   // Only operation Jobs the platform made: anything else labelled with a store is not queued.
   const live = jobs.filter((job) => job.metadata?.labels?.[LABELS.managedBy] === MANAGED_BY && job.metadata.labels[LABELS.operation] && operationRunning(job, pods));
   const waiting = live
     .filter(isSuspended)
-    .sort((a, b) => priorityOf(a) - priorityOf(b) || createdAt(a) - createdAt(b) || a.metadata!.name!.localeCompare(b.metadata!.name!));
+    .sort((a, b) => priorityOf(a) - priorityOf(b) || askedAt(a) - askedAt(b) || a.metadata!.name!.localeCompare(b.metadata!.name!));
   return { running: live.filter((job) => !isSuspended(job)), waiting };
 }
 

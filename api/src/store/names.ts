@@ -30,6 +30,8 @@ export const ANNOTATIONS = {
   failure: 'storefleet.io/failure',
   /** The API request that started an operation Job: follow it from the audit log to kubectl. */
   requestId: 'storefleet.io/request-id',
+  /** On a Job: when its operation was asked for (ISO, ms): the queue's first come, first served. */
+  requestedAt: 'storefleet.io/requested-at',
 } as const;
 
 export type Operation = 'install' | 'upgrade' | 'rollback' | 'uninstall';
