@@ -80,7 +80,7 @@ function sampleMemory(url: string, node: string) {
   let on = true;
   const metrics = (async () => {
     while (on) {
-      const text = await fetch(`${url}/metrics`).then((r) => r.text()).catch(() => '');
+      const text = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000) }).then((r) => r.text()).catch(() => '');
       const bytes = Number(/^process_resident_memory_bytes (\S+)/m.exec(text)?.[1] ?? NaN);
       if (Number.isFinite(bytes)) rss.push(bytes / MiB);
       await new Promise((r) => setTimeout(r, 500));
@@ -117,28 +117,41 @@ it(`P5: the API in its pod under P3 (${STORES} creates ×2) and P4 (${VIEWERS} v
 
   // Idle: up, caches filled, nothing asked of it for a while.
   await new Promise((r) => setTimeout(r, 15_000));
-  const idle = processMemory(pod, true);
+  const idle = processMemory(pod, true); // and a new peak from here
   const idleWorking = (await workingSets(node)).get(pod) ?? NaN;
 
   // P3: the burst of creates, the queue working through them, then every delete.
   const run = uniqueName('p5');
   const names = Array.from({ length: STORES }, (_, i) => `${run}-${i}`);
-  let sampler = sampleMemory(url, node);
-  const burst = await createTwice(alice, names);
-  await new Promise((r) => setTimeout(r, 60_000));
-  await Promise.all(names.map((name) => alice.remove(name)));
-  await Promise.all(names.map((name) => waitForGone(alice, name, 1_200_000)));
-  const p3 = { process: processMemory(pod, true), ...(await sampler.stop()) };
+  const p3Sampler = sampleMemory(url, node);
+  let burst: Awaited<ReturnType<typeof createTwice>>;
+  try {
+    burst = await createTwice(alice, names);
+    await new Promise((r) => setTimeout(r, 60_000));
+  } finally {
+    await Promise.all(names.map((name) => alice.remove(name)));
+    await Promise.all(names.map((name) => waitForGone(alice, name, 1_200_000)));
+  }
+  const p3 = { process: processMemory(pod), ...(await p3Sampler.stop()) };
 
-  // P4: 200 viewers of one store's upgrade, all on this replica.
+  // P4: 200 viewers of one store's upgrade, all on this replica; the peak from when they connect.
   const name = uniqueName('p5v');
-  expect((await alice.create({ name })).status).toBe(202);
-  await waitForPhase(alice, name, 'Ready', 600_000);
-  sampler = sampleMemory(url, node);
-  const viewing = await viewUpgrade({ url, token: TOKEN, alice }, name, VIEWERS);
-  const p4 = { process: processMemory(pod), ...(await sampler.stop()) };
-  await alice.remove(name);
-  await waitForGone(alice, name, 600_000);
+  let p4: typeof p3;
+  let viewing: Awaited<ReturnType<typeof viewUpgrade>>;
+  try {
+    expect((await alice.create({ name })).status).toBe(202);
+    await waitForPhase(alice, name, 'Ready', 600_000);
+    processMemory(pod, true);
+    const p4Sampler = sampleMemory(url, node);
+    try {
+      viewing = await viewUpgrade({ url, token: TOKEN, alice }, name, VIEWERS);
+    } finally {
+      p4 = { process: processMemory(pod), ...(await p4Sampler.stop()) };
+    }
+  } finally {
+    await alice.remove(name);
+    await waitForGone(alice, name, 600_000);
+  }
 
   const after = apiPods().filter((p) => p.metadata.name === pod || p.metadata.name === other?.metadata.name);
   const statuses = after.flatMap((p) => p.status.containerStatuses ?? []).filter((c) => c.name === 'api');

@@ -74,12 +74,14 @@ export async function installApi(options: InstalledApiOptions): Promise<Installe
         env: { ...process.env, KUBECONFIG: inject('kubeconfig') }, stdio: ['ignore', 'pipe', 'pipe'],
       });
       forwards.push(child);
+      child.stderr!.resume(); // kubectl's per-connection complaints must not fill the pipe and stall it
       return new Promise((resolve, reject) => {
         child.stdout!.on('data', (chunk: Buffer) => {
           const local = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(chunk.toString())?.[1];
           if (local) resolve(`http://127.0.0.1:${local}`);
         });
         child.once('exit', (code) => reject(new Error(`port-forward to ${target} exited with ${code}`)));
+        child.once('error', reject);
       });
     },
     async remove() {

@@ -85,17 +85,17 @@ export function openSse(ctx: Context, options: SseOptions): SseChannel {
   stream.on('error', close);
   write(': connected\n\n');
 
+  const sendJson = (event: string, json: string, id?: string) => {
+    if (abort.signal.aborted) return;
+    idle?.refresh();
+    enqueue(id ? `event: ${event}\nid: ${id}\ndata: ${json}\n\n` : `event: ${event}\ndata: ${json}\n\n`);
+  };
+
   return {
     closed: abort.signal,
     end: close,
-    send(event, data, id) {
-      this.sendJson(event, JSON.stringify(data), id);
-    },
-    sendJson(event, json, id) {
-      if (abort.signal.aborted) return;
-      idle?.refresh();
-      enqueue(id ? `event: ${event}\nid: ${id}\ndata: ${json}\n\n` : `event: ${event}\ndata: ${json}\n\n`);
-    },
+    send: (event, data, id) => sendJson(event, JSON.stringify(data), id),
+    sendJson,
   };
 }
 

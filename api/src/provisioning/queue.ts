@@ -32,6 +32,7 @@ export class ProvisioningQueue {
   /** The Lease as last read, and when this process saw it change (no trust in others' clocks). */
   private observed?: { resourceVersion: string; at: number };
   private leading = false;
+  private stopped = false;
   /** When this process sent its last successful write of the Lease. */
   private renewedAt = 0;
   /** Jobs this leader resumed that the cache does not show resumed yet: they hold slots. */
@@ -47,23 +48,28 @@ export class ProvisioningQueue {
 
   /** Starts electing and releasing; the returned stop hands the Lease back, so another replica leads at once. */
   start(): () => Promise<void> {
-    // One election at a time: a slow one overlapped by the next would lose to itself (409).
-    let electing = false;
+    // One election at a time (a slow one overlapped by the next would lose to itself, 409);
+    // releasing runs after it, outside the guard, so resuming Jobs never delays a renewal.
+    let electing: Promise<void> | undefined;
     const tick = () => {
-      if (electing) return;
-      electing = true;
-      void this.elect().then(() => this.release(), (error: unknown) => {
+      if (electing || this.stopped) return;
+      electing = this.elect().catch((error: unknown) => {
         this.leading = false;
         this.deps.logger.error({ err: error }, 'provisioning queue: could not renew its Lease');
-      }).finally(() => { electing = false; });
+      }).finally(() => {
+        electing = undefined;
+        void this.release();
+      });
     };
     tick();
     const timer = setInterval(tick, (this.leaseSeconds * 1000) / 3);
     timer.unref();
     const unsubscribe = this.deps.cache.subscribe(() => void this.release());
     return async () => {
+      this.stopped = true;
       clearInterval(timer);
       unsubscribe();
+      await electing; // its write must not land after the hand-back
       if (!this.leading) return;
       this.leading = false;
       await this.handBack().catch(() => undefined);
@@ -92,9 +98,9 @@ export class ProvisioningQueue {
       return;
     }
     const version = current.metadata!.resourceVersion!;
-    if (this.observed?.resourceVersion !== version) this.observed = { resourceVersion: version, at: Date.now() };
+    if (this.observed?.resourceVersion !== version) this.observed = { resourceVersion: version, at: performance.now() };
     const holder = current.spec?.holderIdentity;
-    const expired = Date.now() - this.observed.at > (current.spec?.leaseDurationSeconds ?? this.leaseSeconds) * 1000;
+    const expired = performance.now() - this.observed.at > (current.spec?.leaseDurationSeconds ?? this.leaseSeconds) * 1000;
     if (holder && holder !== this.identity && !expired) {
       this.leading = false;
       return;
@@ -116,16 +122,16 @@ export class ProvisioningQueue {
    * may see the Lease expire and take over, so two never release at once.
    */
   private leads(): boolean {
-    return this.leading && Date.now() - this.renewedAt < (this.leaseSeconds * 1000 * 2) / 3;
+    return this.leading && !this.stopped && performance.now() - this.renewedAt < (this.leaseSeconds * 1000 * 2) / 3;
   }
 
   private async write(call: () => Promise<k8s.V1Lease>) {
-    const sentAt = Date.now();
+    const sentAt = performance.now(); // monotonic: a clock step must not stretch the deadline
     try {
       const written = await call();
-      this.observed = { resourceVersion: written.metadata!.resourceVersion!, at: Date.now() };
+      this.observed = { resourceVersion: written.metadata!.resourceVersion!, at: performance.now() };
       this.leading = true;
-      this.renewedAt = sentAt;
+      this.renewedAt = Math.max(this.renewedAt, sentAt);
     } catch (error) {
       // Another replica wrote first: it leads.
       if (statusCode(error) !== 409) throw error;

@@ -52,11 +52,13 @@ export interface FeedDeps {
   activity?: StoreActivityWatches;
 }
 
-/** A progress item's event data as JSON, made once for all the viewers of its (memoized) report. */
-const progressJson = new WeakMap<ProgressItem, string>();
+/** A progress item's event data as JSON, made once for all the viewers of its (memoized) report and Job. */
+const progressJson = new WeakMap<ProgressItem, { job: string; json: string }>();
 function serializedProgress(job: string, item: ProgressItem, summary: ProgressSummary): string {
-  let json = progressJson.get(item);
-  if (json === undefined) progressJson.set(item, (json = JSON.stringify({ job, item, summary })));
+  const kept = progressJson.get(item);
+  if (kept?.job === job) return kept.json;
+  const json = JSON.stringify({ job, item, summary });
+  progressJson.set(item, { job, json });
   return json;
 }
 
