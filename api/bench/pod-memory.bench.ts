@@ -43,7 +43,7 @@ afterAll(() => installed?.remove(), 120_000);
 
 interface ApiPod {
   metadata: { name: string };
-  spec: { nodeName: string; containers: Array<{ name: string; resources: { limits?: { memory?: string }; requests?: { memory?: string } } }> };
+  spec: { nodeName: string; containers: Array<{ name: string; env?: Array<{ name: string; value?: string }>; resources: { limits?: { memory?: string }; requests?: { memory?: string } } }> };
   status: { containerStatuses?: Array<{ name: string; restartCount: number; lastState?: { terminated?: { reason?: string } } }> };
 }
 
@@ -110,7 +110,9 @@ it(`P5: the API in its pod under P3 (${STORES} creates ×2) and P4 (${VIEWERS} v
   expect(loaded).toBeDefined();
   const pod = loaded!.metadata.name;
   const node = loaded!.spec.nodeName;
-  const limits = loaded!.spec.containers.find((c) => c.name === 'api')!.resources;
+  const container = loaded!.spec.containers.find((c) => c.name === 'api')!;
+  const limits = container.resources;
+  const nodeOptions = container.env?.find((e) => e.name === 'NODE_OPTIONS')?.value ?? '';
   const url = await installed.portForward(`pod/${pod}`, 8080);
   const alice = client({ url }, TOKEN);
   await waitFor('the API to answer', async () => ((await alice.list()).status === 200 ? true : undefined), 60_000, 500);
@@ -163,7 +165,7 @@ it(`P5: the API in its pod under P3 (${STORES} creates ×2) and P4 (${VIEWERS} v
 
   console.log([
     '',
-    `P5 the API in its pod ${pod} (requests ${limits.requests?.memory}, limit ${limits.limits?.memory}, heap --max-old-space-size=128)`,
+    `P5 the API in its pod ${pod} (requests ${limits.requests?.memory}, limit ${limits.limits?.memory}, NODE_OPTIONS ${nodeOptions})`,
     `  idle                 RSS ${mib(idle.rss)} (start-up peak ${mib(idle.peak)}), working set ${mib(idleWorking)}`,
     `  P3 ${STORES}×2 creates     peak RSS ${mib(p3.process.peak)}, RSS samples max ${mib(maxOf(p3.rss))} (${p3.rss.length}), working set max ${mib(workingPeak(p3))}; `
       + `answers ${Object.entries(burst.statuses).map(([s, n]) => `${s}×${n}`).join(' ')}, duplicates ${burst.duplicates}, create p99 ${percentile(burst.latencies, 99).toFixed(0)} ms`,
