@@ -12,7 +12,7 @@ let api: ApiProcess;
 
 beforeAll(async () => {
   preparePlatform();
-  api = await startApi({ NODE_OPTIONS: '--max-old-space-size=128 --max-semi-space-size=4', STOREFLEET_RATE_ANONYMOUS_MAX: '30', LOG_LEVEL: process.env.BENCH_FLOOD_LOG_LEVEL ?? 'info' });
+  api = await startApi({ NODE_OPTIONS: '--max-old-space-size=128', STOREFLEET_RATE_ANONYMOUS_MAX: '30', LOG_LEVEL: process.env.BENCH_FLOOD_LOG_LEVEL ?? 'info' });
 }, 600_000);
 afterAll(() => api?.kill());
 

@@ -16,7 +16,7 @@ import { preparePlatform } from './platform.ts';
 
 /** The API pod's memory limit (k8s/api/deployment.yaml). */
 const POD_MEMORY_LIMIT = 256 * 2 ** 20;
-const API_NODE_OPTIONS = process.env.RL_NODE_OPTIONS ?? '--max-old-space-size=128 --max-semi-space-size=4';
+const API_NODE_OPTIONS = process.env.RL_NODE_OPTIONS ?? '--max-old-space-size=128';
 const PER_TOKEN = 200;
 const PER_PROCESS = 250;
 const IDLE_SECONDS = 20;
