@@ -5,10 +5,13 @@
 // resident set (VmHWM of PID 1, reset between phases), its resident set every half second
 // (its /metrics), and the container's working set as the kubelet reports it (what limits
 // and eviction look at). Restarts and OOM kills come from the pod's status.
+import { execFileSync } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { recordBenchResult } from '../../bench/results.ts';
-import { kubeConfig, uniqueName, waitFor } from '../../cluster/test/harness.ts';
+import { kubeConfig, kubectlBinary, repoRoot, uniqueName, waitFor } from '../../cluster/test/harness.ts';
 import { type InstalledApi, installApi } from '../../cluster/test/installed-api.ts';
 import { client, waitForGone, waitForPhase } from '../test/api-process.ts';
 import { kubectl, preparePlatform } from '../test/platform.ts';
@@ -39,7 +42,21 @@ beforeAll(async () => {
   kubectl('-n', SYSTEM, 'rollout', 'status', 'deployment/storefleet-api', '--timeout=300s');
 }, 900_000);
 
-afterAll(() => installed?.remove(), 120_000);
+afterAll(async () => {
+  try {
+    // The API's own log, kept for reading what it did under load (the pods go with the workload).
+    const log = openSync(path.join(repoRoot, 'test-results/pod-memory-api.log'), 'w');
+    try {
+      execFileSync(kubectlBinary(), ['-n', SYSTEM, 'logs', '-l', 'app.kubernetes.io/name=storefleet-api', '--tail=-1', '--prefix', '--max-log-requests=10'], {
+        env: { ...process.env, KUBECONFIG: inject('kubeconfig') }, stdio: ['ignore', log, 'inherit'],
+      });
+    } finally {
+      closeSync(log);
+    }
+  } finally {
+    await installed?.remove();
+  }
+}, 120_000);
 
 interface ApiPod {
   metadata: { name: string };
