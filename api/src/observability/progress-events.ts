@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import type * as k8s from '@kubernetes/client-node';
 import type { StoreCache } from '../kube/cache.ts';
-import { createIfAbsent, type KubeClients } from '../kube/clients.ts';
+import { createIfAbsent, type KubeClients, statusCode } from '../kube/clients.ts';
 import type { StoreActivityWatches } from '../kube/store-activity.ts';
 import type { Logger } from '../provisioning/reconciler.ts';
 import type { Blocker } from '../store/blockers.ts';
@@ -112,7 +112,13 @@ export class ProgressEvents {
     names.add(name);
     const namespace = event.metadata!.namespace!;
     void createIfAbsent(() => this.kube.core.createNamespacedEvent({ namespace, body: event }))
-      .catch((error: unknown) => this.logger.error({ job, event: name, err: error}, 'could not record a progress Event'));
+      .catch((error: unknown) => {
+        // A namespace being deleted takes no new Events (403): the store is going, nothing is lost.
+        const storeNs = namespace === PLATFORM_NAMESPACE ? undefined : this.cache.namespaces.get(namespace);
+        const going = namespace !== PLATFORM_NAMESPACE && (!storeNs || !!storeNs.metadata?.deletionTimestamp);
+        if (going && [403, 404].includes(statusCode(error) ?? 0)) return;
+        this.logger.error({ job, event: name, err: error }, 'could not record a progress Event');
+      });
   }
 
   private readonly forgetting = new Set<string>();
