@@ -2,6 +2,7 @@
 // with test configuration layered on top (the stand-in store images, test image tags, a
 // tokens Secret): configuration only. Used by the install suite and the in-pod benchmarks.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { inject } from 'vitest';
@@ -63,6 +64,11 @@ export async function installApi(options: InstalledApiOptions): Promise<Installe
     '    namespace: storefleet-system',
     '    files: [tokens.json]',
     '    options: { disableNameSuffixHash: true }',
+    // A new pod template each run: the image tag is always :test, and pods left by an earlier
+    // run would otherwise be kept, measuring old code and old memory.
+    'patches:',
+    '  - target: { kind: Deployment, name: storefleet-api }',
+    `    patch: '[{"op":"add","path":"/spec/template/metadata/annotations/storefleet.io~1test-run","value":"${randomUUID()}"}]'`,
     '',
   ].join('\n'));
   kubectl('apply', '-k', overlayDir);

@@ -1,12 +1,13 @@
 import * as k8s from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { clusterUnavailable, toHttpError } from './errors.ts';
+import { clusterUnavailable } from '../kube/clients.ts';
+import { toHttpError } from './errors.ts';
 
 const kubeError = (code: number) => new k8s.ApiException(code, 'from the API server', {}, {});
 
 describe('errors from the cluster', () => {
   it('answers 503 with Retry-After when the API server is busy, timing out or unreachable', () => {
-    for (const error of [kubeError(429), kubeError(500), kubeError(503), kubeError(504), Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), new TypeError('fetch failed', { cause: { code: 'UND_ERR_SOCKET' } })]) {
+    for (const error of [kubeError(429), new k8s.ApiException(500, 'x', '{"kind":"Status","reason":"ServerTimeout"}', {}), kubeError(503), kubeError(504), Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), new TypeError('fetch failed', { cause: { code: 'UND_ERR_SOCKET' } })]) {
       expect(clusterUnavailable(error)).toBe(true);
       expect(toHttpError(error)).toMatchObject({ status: 503, code: 'cluster_unavailable', headers: { 'Retry-After': '2' } });
     }
@@ -16,5 +17,7 @@ describe('errors from the cluster', () => {
     expect(toHttpError(kubeError(409))).toMatchObject({ status: 409, code: 'conflict' });
     expect(toHttpError(kubeError(403))).toMatchObject({ status: 502, code: 'platform_forbidden' });
     expect(toHttpError(new TypeError('x is undefined'))).toBeUndefined();
+    // A failing admission webhook is a 500 that no retry heals.
+    expect(clusterUnavailable(new k8s.ApiException(500, 'x', '{"kind":"Status","reason":"InternalError","message":"failed calling webhook"}', {}))).toBe(false);
   });
 });

@@ -2,7 +2,7 @@
 // errors are logged and answered with a generic message; Kubernetes errors are mapped here.
 import type { Context, Next } from 'koa';
 import { z } from 'zod';
-import { statusCode } from '../kube/clients.ts';
+import { clusterUnavailable, statusCode } from '../kube/clients.ts';
 import { HostNotAllowed, StoreConflict, StoreNotFound } from '../provisioning/operations.ts';
 import { HostTaken } from '../provisioning/host-claims.ts';
 import type { Logger } from '../provisioning/reconciler.ts';
@@ -30,18 +30,6 @@ const KUBERNETES_STATUS: Record<number, [number, string, string]> = {
   422: [422, 'rejected_by_cluster', 'The cluster rejected the request.'],
 };
 
-/** Statuses of an API server that is overloaded or timing out (priority and fairness, etcd). */
-const CLUSTER_BUSY = new Set([429, 500, 503, 504]);
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT']);
-
-/** Whether the cluster could not answer now (busy, timing out, unreachable): worth the same request again. */
-export function clusterUnavailable(error: unknown): boolean {
-  const kubeStatus = statusCode(error);
-  if (kubeStatus) return CLUSTER_BUSY.has(kubeStatus);
-  const codes = [(error as { code?: unknown })?.code, (error as { cause?: { code?: unknown } })?.cause?.code];
-  return codes.some((code) => typeof code === 'string' && NETWORK_CODES.has(code));
-}
-
 export function toHttpError(error: unknown): HttpError | undefined {
   if (error instanceof HttpError) return error;
   if (error instanceof z.ZodError) {
@@ -53,8 +41,8 @@ export function toHttpError(error: unknown): HttpError | undefined {
   if (error instanceof HostTaken) return new HttpError(409, 'host_taken', error.message, { host: error.host });
   if (error instanceof LimitReached) return new HttpError(409, 'store_limit_reached', error.message, { scope: error.scope, limit: error.limit });
   if (clusterUnavailable(error)) {
-    // Every change is an intent first: the same request again finishes what this one began.
-    return new HttpError(503, 'cluster_unavailable', 'The cluster is busy or not answering; send the same request again in a moment.', undefined, { 'Retry-After': '2' });
+    // The change may have begun (every change is an intent first): the caller looks, then retries.
+    return new HttpError(503, 'cluster_unavailable', 'The cluster is busy or not answering, and the change may have begun: read the store in a moment, then send the request again if it did not.', undefined, { 'Retry-After': '2' });
   }
   const kubeStatus = statusCode(error);
   if (kubeStatus && KUBERNETES_STATUS[kubeStatus]) {

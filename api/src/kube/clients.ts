@@ -38,6 +38,21 @@ function shareConnections(config: k8s.KubeConfig): void {
 
 export const statusCode = (error: unknown) => (error instanceof k8s.ApiException ? error.code : undefined);
 
+/** Statuses of an API server that is overloaded or timing out (priority and fairness, etcd). */
+const CLUSTER_BUSY = new Set([429, 503, 504]);
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT']);
+
+/** Whether the cluster could not answer now (busy, timing out, unreachable): worth the same request again. */
+export function clusterUnavailable(error: unknown): boolean {
+  const kubeStatus = statusCode(error);
+  // A 500 only when the server says it timed out (etcd slow or electing): other 500s, such as a
+  // failing admission webhook, do not heal by retrying.
+  if (kubeStatus === 500) return /"reason":\s*"ServerTimeout"|etcdserver|timed? ?out/i.test(String((error as k8s.ApiException<unknown>).body));
+  if (kubeStatus) return CLUSTER_BUSY.has(kubeStatus);
+  const codes = [(error as { code?: unknown })?.code, (error as { cause?: { code?: unknown } })?.cause?.code];
+  return codes.some((code) => typeof code === 'string' && NETWORK_CODES.has(code));
+}
+
 /** Runs a create; an AlreadyExists answer counts as done (every step is idempotent). */
 export async function createIfAbsent(create: () => Promise<unknown>): Promise<'created' | 'existed'> {
   try {

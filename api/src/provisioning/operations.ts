@@ -3,7 +3,7 @@
 // a compare-and-swap (store/intent.ts), then carries it out with idempotent steps; the
 // reconciler carries out an intent a crash left unstarted, so nothing is left half-made.
 import type * as k8s from '@kubernetes/client-node';
-import { createIfAbsent, deleteIfPresent, deleteIfSame, type KubeClients, statusCode } from '../kube/clients.ts';
+import { clusterUnavailable, createIfAbsent, deleteIfPresent, deleteIfSame, type KubeClients, statusCode } from '../kube/clients.ts';
 import { buildCredentialsSecret } from '../store/credentials.ts';
 import { belongsTo, buildIntent, intentAnnotations, intentStarted, type OperationIntent, readIntent, readSpec } from '../store/intent.ts';
 import { ANNOTATIONS, credentialsSecretName, LABELS, type Operation, PLATFORM_NAMESPACE, storeNamespace } from '../store/names.ts';
@@ -115,6 +115,9 @@ export class StoreOperations {
     try {
       namespace = await this.kube.core.createNamespace({ body: buildStoreNamespace(name, tenant, spec, install, claimed) });
     } catch (error) {
+      // No answer: the namespace may exist and hold these slots. The sweep frees slots that no
+      // namespace holds (slots.ts), so they are never lost either way.
+      if (clusterUnavailable(error)) throw error;
       await this.slots.releaseClaimed(claimed).catch(() => undefined);
       // Another request created this name first: its slots are the store's, ours went back.
       if (statusCode(error) === 409) return this.resolveExisting(await this.readStoreNamespace(name), tenant, spec, requestId);
@@ -219,10 +222,14 @@ export class StoreOperations {
     check: (namespace: k8s.V1Namespace, running: boolean) => 'keep' | undefined | void,
   ): Promise<string> {
     const claim: HostMove = {};
+    let unanswered = false;
     try {
       return await this.recordOperation(name, operation, request, check, claim);
+    } catch (error) {
+      unanswered = clusterUnavailable(error); // the move may have been recorded: left to the sweep
+      throw error;
     } finally {
-      if (claim.host && !claim.recorded) await this.slots.releaseClaimed([claim.host]).catch(() => undefined);
+      if (claim.host && !claim.recorded && !unanswered) await this.slots.releaseClaimed([claim.host]).catch(() => undefined);
     }
   }
 
