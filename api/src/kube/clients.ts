@@ -42,7 +42,7 @@ export const statusCode = (error: unknown) => (error instanceof k8s.ApiException
 const CLUSTER_BUSY = new Set([429, 503, 504]);
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT']);
 
-/** Whether the cluster could not answer now (busy, timing out, unreachable): worth the same request again. */
+/** Whether the cluster could not answer now (busy, timing out, unreachable): worth trying again. */
 export function clusterUnavailable(error: unknown): boolean {
   const kubeStatus = statusCode(error);
   // A 500 only when the server says it timed out (etcd slow or electing): other 500s, such as a
