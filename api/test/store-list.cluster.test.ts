@@ -125,8 +125,11 @@ describe('GET /api/v1/stores', () => {
       await page.getByRole('button', { name: 'Sign in' }).click();
       const rows = page.locator('store-list tbody .name');
       await rows.first().waitFor();
+      // Enter sends the search now (typing alone waits for a pause, which could land after Next).
+      const searched = page.waitForResponse((r) => new URL(r.url()).searchParams.get('q') === run);
       await page.getByLabel('Search stores').fill(run);
-      // Alice has other stores too: the search has answered when the pager counts only these.
+      await page.getByLabel('Search stores').press('Enter');
+      await searched;
       await expect.poll(() => page.locator('store-list nav').textContent(), POLL).toContain('Stores 1–2 of 5');
       await expect.poll(() => rows.allTextContents(), POLL).toEqual([`${run}-a`, `${run}-aa`]);
       await expect.poll(() => page.locator('store-list [part=counts]').textContent(), POLL).toMatch(/\d+ stores?/);
@@ -135,7 +138,7 @@ describe('GET /api/v1/stores', () => {
       await page.screenshot({ path: path.join(screenshots, 'list-paged.png'), fullPage: true });
       await page.getByRole('button', { name: 'Next →' }).click();
       await expect.poll(() => rows.allTextContents(), POLL).toEqual([`${run}-c`, `${run}-g`]);
-      expect(await page.locator('store-list nav').textContent()).toContain('Stores 3–4 of 5');
+      await expect.poll(() => page.locator('store-list nav').textContent(), POLL).toContain('Stores 3–4 of 5');
       await page.getByRole('button', { name: '← Previous' }).click();
       await expect.poll(() => rows.allTextContents(), POLL).toEqual([`${run}-a`, `${run}-aa`]);
     } finally {

@@ -18,6 +18,7 @@ export class FakeApi {
   /** Per store: the scripts served to successive /events connections. */
   streams = new Map<string, StreamScript[]>();
   private original = globalThis.fetch;
+  private listsHeld: Promise<void> | undefined;
 
   install(): this {
     globalThis.fetch = (input, init) => this.answer(new globalThis.Request(input, init));
@@ -26,6 +27,16 @@ export class FakeApi {
 
   restore(): void {
     globalThis.fetch = this.original;
+  }
+
+  /** Keeps list answers on their way until the returned function is called. */
+  holdLists(): () => void {
+    let release!: () => void;
+    this.listsHeld = new Promise((resolve) => (release = resolve));
+    return () => {
+      this.listsHeld = undefined;
+      release();
+    };
   }
 
   /** The requests made to `path` (and method), in order. */
@@ -43,7 +54,10 @@ export class FakeApi {
     const events = /^\/stores\/([^/]+)\/events$/.exec(path);
     if (events) return this.stream(decodeURIComponent(events[1]!), request.signal);
     const one = /^\/stores\/([^/]+)$/.exec(path);
-    if (request.method === 'GET' && path === '/stores') return json(200, this.page(new URL(request.url).searchParams));
+    if (request.method === 'GET' && path === '/stores') {
+      await this.listsHeld;
+      return json(200, this.page(new URL(request.url).searchParams));
+    }
     if (request.method === 'GET' && one) {
       const store = this.stores.find((s) => s.name === decodeURIComponent(one[1]!));
       return store ? json(200, { store }) : json(404, { error: { code: 'store_not_found', message: 'No such store.' } });

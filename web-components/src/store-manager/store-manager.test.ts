@@ -129,6 +129,28 @@ describe('<store-manager>', () => {
     await expectNoAxeViolations(manager);
   });
 
+  it('the pager names the rows on screen while another page is on its way', async () => {
+    api.stores = Array.from({ length: 7 }, (_, i) => storeView(`shop-${i}`));
+    const manager = await mountManager('token="tok-alice" page-size="3"');
+    const list = () => manager.shadowRoot!.querySelector('store-list')!.shadowRoot!;
+    const screen = () => [[...list().querySelectorAll('tbody .name')].map((b) => b.textContent).join(' '), list().querySelector('nav span')?.textContent];
+    await expect.poll(screen).toEqual(['shop-0 shop-1 shop-2', 'Stores 1–3 of 7']);
+    // Two clicks on Next before the page arrives ask for the same next page.
+    let release = api.holdLists();
+    await userEvent.click(page.getByRole('button', { name: 'Next →' }));
+    await userEvent.click(page.getByRole('button', { name: 'Next →' }));
+    expect(screen()).toEqual(['shop-0 shop-1 shop-2', 'Stores 1–3 of 7']);
+    release();
+    await expect.poll(screen).toEqual(['shop-3 shop-4 shop-5', 'Stores 4–6 of 7']);
+    // A search sent from page 2 keeps page 2's numbers until its first page arrives.
+    release = api.holdLists();
+    await userEvent.type(page.getByRole('searchbox', { name: 'Search stores' }), 'shop{Enter}');
+    await expect.poll(() => api.requests.at(-1)?.query).toBe('limit=3&q=shop&sort=name');
+    expect(screen()).toEqual(['shop-3 shop-4 shop-5', 'Stores 4–6 of 7']);
+    release();
+    await expect.poll(screen).toEqual(['shop-0 shop-1 shop-2', 'Stores 1–3 of 7']);
+  });
+
   it('shows why the list cannot be loaded', async () => {
     api.restore();
     const original = globalThis.fetch;

@@ -48,6 +48,8 @@ export class StoreManager extends LitElement {
     pageSize: { type: Number, attribute: 'page-size' },
     _view: { state: true },
     _page: { state: true },
+    _pageIndex: { state: true },
+    _pageStart: { state: true },
     _search: { state: true },
     _current: { state: true },
     _plans: { state: true },
@@ -77,6 +79,9 @@ export class StoreManager extends LitElement {
   declare private _view: View;
   /** The page of the list on screen, as the API sent it. */
   declare private _page: StorePage | undefined;
+  /** Where that page is in the trail below, and how many stores come before it. */
+  declare private _pageIndex: number;
+  declare private _pageStart: number;
   declare private _search: StoreSearch;
   /** The store shown in detail (it need not be on the page). */
   declare private _current: StoreView | undefined;
@@ -98,9 +103,12 @@ export class StoreManager extends LitElement {
   private following: AbortController | undefined;
   /** Stores deleted from here: store-deleted fires when the API no longer knows them. */
   private deleting = new Set<string>();
-  /** The `continue` token of each page up to the one on screen ('' = the first page). */
+  /**
+   * The `continue` token of each page up to the one asked for last ('' = the first page),
+   * and the pages' starting offsets, to say "stores 51–100". The screen says what the page
+   * on screen says (`_pageIndex`, `_pageStart`), never what is still on its way.
+   */
   private pageTokens = [''];
-  /** Pages starting offsets, to say "stores 51–100". */
   private pageStarts = [0];
   /** Only the newest list request may change the screen. */
   private listRequest = 0;
@@ -114,6 +122,8 @@ export class StoreManager extends LitElement {
     this.pageSize = 50;
     this._view = 'list';
     this._page = undefined;
+    this._pageIndex = 0;
+    this._pageStart = 0;
     this._search = { q: '', phase: '', sort: 'name' };
     this._current = undefined;
     this._plans = FALLBACK_PLANS;
@@ -185,6 +195,7 @@ export class StoreManager extends LitElement {
   private async loadPage(): Promise<void> {
     const request = ++this.listRequest;
     const index = this.pageTokens.length - 1;
+    const start = this.pageStarts[index]!;
     const page = await this.api.page({ limit: this.pageSize, continue: this.pageTokens[index] || undefined, ...this._search });
     if (request !== this.listRequest) return;
     // Every store of a later page was deleted: show the page before it.
@@ -193,7 +204,10 @@ export class StoreManager extends LitElement {
       this.pageStarts.pop();
       return this.loadPage();
     }
+    // One render shows the rows with their own offset.
     this._page = page;
+    this._pageIndex = index;
+    this._pageStart = start;
   }
 
   /**
@@ -217,13 +231,15 @@ export class StoreManager extends LitElement {
   }
 
   private turnPage(event: CustomEvent<StorePageRequest>) {
+    // From the page on screen: a second click before the first page arrives asks for the same page.
     const page = this._page;
+    const shown = this._pageIndex + 1;
     if (event.detail.direction === 'next' && page?.metadata.continue) {
-      this.pageTokens.push(page.metadata.continue);
-      this.pageStarts.push(this.pageStarts.at(-1)! + page.items.length);
-    } else if (event.detail.direction === 'previous' && this.pageTokens.length > 1) {
-      this.pageTokens.pop();
-      this.pageStarts.pop();
+      this.pageTokens = [...this.pageTokens.slice(0, shown), page.metadata.continue];
+      this.pageStarts = [...this.pageStarts.slice(0, shown), this._pageStart + page.items.length];
+    } else if (event.detail.direction === 'previous' && this._pageIndex > 0) {
+      this.pageTokens = this.pageTokens.slice(0, shown - 1);
+      this.pageStarts = this.pageStarts.slice(0, shown - 1);
     } else {
       return;
     }
@@ -411,7 +427,7 @@ export class StoreManager extends LitElement {
           @store-reveal-request=${this.reveal} @store-delete-confirm=${this.deleteStore}></store-detail>`;
       default:
         return html`<store-list exportparts="table, counts, pager" .stores=${this._page?.items ?? []} .counts=${this._page?.counts} .search=${this._search}
-          page-start=${this.pageStarts.at(-1)!} remaining=${this._page?.metadata.remainingItemCount ?? 0} ?has-previous=${this.pageTokens.length > 1}
+          page-start=${this._pageStart} remaining=${this._page?.metadata.remainingItemCount ?? 0} ?has-previous=${this._pageIndex > 0}
           ?loading=${this._loading} error=${this._listError} selected=${this._selected}
           @store-select=${(e: CustomEvent<{ name: string }>) => this.show(e.detail.name)}
           @store-search=${this.searchChanged} @store-page=${this.turnPage}></store-list>`;
