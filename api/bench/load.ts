@@ -70,8 +70,8 @@ export async function viewUpgrade(api: { url: string; token: string; alice: Clie
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const controller = new AbortController();
   try {
-    const { arrivals, progress, connected } = subscribe(api.url, api.token, name, viewers, controller.signal);
-    await connected;
+    const watching = subscribe(api.url, api.token, name, viewers, controller.signal);
+    await watching.connected;
     const changed = await api.alice.change(name, { title: 'P4 bench' });
     expect(changed.status).toBe(202);
     const job = changed.body.operation.job as string;
@@ -87,9 +87,10 @@ export async function viewUpgrade(api: { url: string; token: string; alice: Clie
     }
     // The container has exited: give the viewers a moment for the last lines.
     await waitFor('every viewer to get every line', async () =>
-      (arrivals.every((seen) => [...direct.keys()].every((id) => seen.has(id))) ? true : undefined), 30_000, 100).catch(() => undefined);
+      (watching.arrivals.every((seen) => [...direct.keys()].every((id) => seen.has(id))) ? true : undefined), 30_000, 100).catch(() => undefined);
     const latencies: number[] = [];
     let missing = 0;
+    const { arrivals, progress } = watching;
     for (const seen of arrivals) {
       for (const [id, at] of direct) {
         const got = seen.get(id);

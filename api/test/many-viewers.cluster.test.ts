@@ -25,8 +25,8 @@ describe(`${VIEWERS} viewers of one store`, () => {
     const controller = new AbortController();
     try {
       await waitForPhase(alice, name, 'Ready');
-      const { arrivals, connected } = subscribe(api.url, TOKENS.alice, name, VIEWERS, controller.signal);
-      await connected;
+      const viewers = subscribe(api.url, TOKENS.alice, name, VIEWERS, controller.signal);
+      await viewers.connected;
       const changed = await alice.change(name, { title: 'Many viewers' });
       const job = changed.body.operation.job as string;
       await waitForPhase(alice, name, 'Ready');
@@ -34,8 +34,9 @@ describe(`${VIEWERS} viewers of one store`, () => {
       expect(lines.length).toBeGreaterThan(5);
       const expected = lines.map((_, i) => `${job}:${i + 1}`);
       await waitFor('every viewer to have every line', async () =>
-        (arrivals.every((seen) => expected.every((id) => seen.has(id))) ? true : undefined), 30_000, 200)
+        (viewers.arrivals.every((seen) => expected.every((id) => seen.has(id))) ? true : undefined), 30_000, 200)
         .catch(() => undefined);
+      const { arrivals } = viewers;
       const complete = arrivals.filter((seen) => expected.every((id) => seen.has(id))).length;
       expect(complete).toBe(VIEWERS);
       expect(arrivals.every((seen) => [...seen.keys()].filter((id) => id.startsWith(job)).length === expected.length)).toBe(true);

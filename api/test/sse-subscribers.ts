@@ -1,47 +1,66 @@
-// Many viewers of one store's event stream, each noting when every log line reached it
-// (stamped on arrival of the bytes, before parsing: the parse is the viewer's cost).
+// Many viewers of one store's event stream, each noting when every log line reached it.
+// A chunk is stamped when its bytes arrive and parsed only when the results are read: parsing
+// as chunks came put each viewer's parse in front of the next viewer's stamp, so with 200
+// viewers in this one process the last of them was measured late by the others' parsing.
 import http from 'node:http';
 import { createParser } from 'eventsource-parser';
 import { waitFor } from '../../cluster/test/harness.ts';
 
 export interface Subscribers {
   /** Per viewer: log line (`<job>:<line>`, the event id without its progress cursor) → arrival time (performance.now()). */
-  arrivals: Array<Map<string, number>>;
+  readonly arrivals: Array<Map<string, number>>;
   /** Per viewer: how many `progress` events reached it. */
-  progress: number[];
+  readonly progress: number[];
   /** Resolves when every viewer's stream is open. */
   connected: Promise<unknown>;
 }
 
+/** One viewer: the chunks not parsed yet, and what the parsed ones said. */
+class Viewer {
+  readonly seen = new Map<string, number>();
+  progress = 0;
+  private unparsed: Array<{ text: string; at: number }> = [];
+  private arrived = 0;
+  private readonly parser = createParser({
+    onEvent: (event) => {
+      if (event.event === 'log' && event.id) this.seen.set(event.id.split(':').slice(0, 2).join(':'), this.arrived);
+      if (event.event === 'progress') this.progress += 1;
+    },
+  });
+
+  received(text: string) {
+    this.unparsed.push({ text, at: performance.now() });
+  }
+
+  parse(): this {
+    for (const { text, at } of this.unparsed) {
+      this.arrived = at;
+      this.parser.feed(text);
+    }
+    this.unparsed = [];
+    return this;
+  }
+}
+
 export function subscribe(apiUrl: string, token: string, store: string, count: number, signal: AbortSignal): Subscribers {
-  const arrivals: Array<Map<string, number>> = [];
-  const progress: number[] = [];
+  const viewers = Array.from({ length: count }, () => new Viewer());
   let open = 0;
-  for (let i = 0; i < count; i++) {
-    const seen = new Map<string, number>();
-    arrivals.push(seen);
-    progress.push(0);
+  for (const viewer of viewers) {
     // node:http, not fetch: the viewers share this process with the direct follower they are
     // measured against, and 200 web-stream readers stalled it (event-loop lag max 113–181 ms,
     // 48–111 ms with node:http).
     const request = http.get(`${apiUrl}/api/v1/stores/${store}/events`, { headers: { Authorization: `Bearer ${token}` }, signal }, (response) => {
       open++;
-      let arrived = 0;
-      const parser = createParser({
-        onEvent: (event) => {
-          if (event.event === 'log' && event.id) seen.set(event.id.split(':').slice(0, 2).join(':'), arrived);
-          if (event.event === 'progress') progress[i]! += 1;
-        },
-      });
       response.setEncoding('utf8');
-      response.on('data', (text: string) => {
-        arrived = performance.now();
-        parser.feed(text);
-      });
+      response.on('data', (text: string) => viewer.received(text));
       response.on('error', () => undefined); // aborted at the end
     });
     request.on('error', () => undefined);
   }
   const connected = waitFor(`${count} viewers to connect`, async () => (open === count ? true : undefined), 60_000, 50);
-  return { arrivals, progress, connected };
+  return {
+    get arrivals() { return viewers.map((v) => v.parse().seen); },
+    get progress() { return viewers.map((v) => v.parse().progress); },
+    connected,
+  };
 }

@@ -53,6 +53,12 @@ export class StoreCache {
     await Promise.all([this.namespaces.stop(), this.jobs.stop(), this.pods.stop(), this.records.stop()]);
   }
 
+  /** A store namespace not in the cache, or being deleted: its store is going, and it takes nothing new. */
+  namespaceGoing(namespace: string): boolean {
+    const found = this.namespaces.get(namespace);
+    return !found || Boolean(found.metadata?.deletionTimestamp);
+  }
+
   /** Calls `listener(store)` whenever anything of that store changes. Returns the unsubscribe. */
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);

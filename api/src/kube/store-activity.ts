@@ -127,7 +127,7 @@ export class StoreActivityWatches {
       informer.on(k8s.ERROR, (error: unknown) => {
         if (watched.stopped) return;
         // A store being deleted loses its namespace (and our access in it) under the watch: not a failure.
-        if (this.namespaceGoing(store)) return this.stopWatching(store);
+        if (this.cache.namespaceGoing(storeNamespace(store))) return this.stopWatching(store);
         this.logger.error({ store, err: error }, 'store activity watch failed; watching again');
         setTimeout(() => {
           if (!watched.stopped) void informer.start().catch(() => undefined);
@@ -136,11 +136,6 @@ export class StoreActivityWatches {
       void informer.start().catch(() => undefined);
     }
     this.watched.set(store, watched);
-  }
-
-  private namespaceGoing(store: string): boolean {
-    const namespace = this.cache.namespaces.get(storeNamespace(store));
-    return !namespace || !!namespace.metadata?.deletionTimestamp;
   }
 
   private stopWatching(store: string) {

@@ -114,8 +114,7 @@ export class ProgressEvents {
     void createIfAbsent(() => this.kube.core.createNamespacedEvent({ namespace, body: event }))
       .catch((error: unknown) => {
         // A namespace being deleted takes no new Events (403): the store is going, nothing is lost.
-        const storeNs = namespace === PLATFORM_NAMESPACE ? undefined : this.cache.namespaces.get(namespace);
-        const going = namespace !== PLATFORM_NAMESPACE && (!storeNs || !!storeNs.metadata?.deletionTimestamp);
+        const going = namespace !== PLATFORM_NAMESPACE && this.cache.namespaceGoing(namespace);
         if (going && [403, 404].includes(statusCode(error) ?? 0)) return;
         this.logger.error({ job, event: name, err: error }, 'could not record a progress Event');
       });
