@@ -1,9 +1,10 @@
 // HTTP to a store on the cluster, as its visitors see it: a cookie jar, `kubectl
 // port-forward` to the store's Service, and the admin's login through /wp-login.php with a
 // `wp_rest` nonce for the REST API (shared with store.cluster.test.ts).
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { expect } from 'vitest';
+import { portForward } from '../../cluster/test/port-forward.ts';
 
 export interface Reply { status: number; headers: http.IncomingHttpHeaders; body: string }
 
@@ -75,17 +76,9 @@ export class StoreForwards {
 
   /** `kubectl port-forward` to the store's WordPress Service from a free loopback port. */
   open({ kubectl, env, namespace, release }: StoreTarget): Promise<string> {
-    const child = spawn(kubectl, ['-n', namespace, 'port-forward', `svc/${release}-wordpress`, ':80'], {
-      env, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.children.push(child);
-    return new Promise((resolve, reject) => {
-      child.stdout!.on('data', (chunk: Buffer) => {
-        const port = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(chunk.toString())?.[1];
-        if (port) resolve(`http://127.0.0.1:${port}`);
-      });
-      child.once('exit', (code) => reject(new Error(`port-forward exited with ${code}`)));
-    });
+    const forward = portForward(kubectl, env, namespace, `svc/${release}-wordpress`, 80);
+    this.children.push(forward.child);
+    return forward.url;
   }
 
   close() {

@@ -1,7 +1,7 @@
 // The API installed in the cluster as an operator does it, `kubectl apply -k` of an overlay,
 // with test configuration layered on top (the stand-in store images, test image tags, a
 // tokens Secret): configuration only. Used by the install suite and the in-pod benchmarks.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,6 +11,7 @@ import { STORE_TEST_VALUES } from '../../api/test/api-process.ts';
 import { kubectl } from '../../api/test/platform.ts';
 import { kubectlBinary, repoRoot } from './harness.ts';
 import { networkEnv } from './network.ts';
+import { portForward } from './port-forward.ts';
 
 const SYSTEM = 'storefleet-system';
 export const API_IMAGE = 'storefleet.local/api:test';
@@ -76,19 +77,9 @@ export async function installApi(options: InstalledApiOptions): Promise<Installe
   const forwards: ChildProcess[] = [];
   return {
     portForward(target, port) {
-      const child = spawn(kubectlBinary(), ['-n', SYSTEM, 'port-forward', target, `:${port}`], {
-        env: { ...process.env, KUBECONFIG: inject('kubeconfig') }, stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      forwards.push(child);
-      child.stderr!.resume(); // kubectl's per-connection complaints must not fill the pipe and stall it
-      return new Promise((resolve, reject) => {
-        child.stdout!.on('data', (chunk: Buffer) => {
-          const local = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(chunk.toString())?.[1];
-          if (local) resolve(`http://127.0.0.1:${local}`);
-        });
-        child.once('exit', (code) => reject(new Error(`port-forward to ${target} exited with ${code}`)));
-        child.once('error', reject);
-      });
+      const forward = portForward(kubectlBinary(), { ...process.env, KUBECONFIG: inject('kubeconfig') }, SYSTEM, target, port);
+      forwards.push(forward.child);
+      return forward.url;
     },
     async remove() {
       for (const child of forwards) child.kill();
