@@ -59,6 +59,11 @@ export interface UpgradeViewing {
   missing: number;
   /** Per viewer: `progress` events received. */
   progress: number[];
+  /**
+   * The latest lines: each line's latency at its first and its last viewer (ms). A late
+   * first viewer means the API had the line late; a spread, that the fan-out was slow.
+   */
+  slowest: Array<{ line: number; first: number; last: number }>;
 }
 
 /**
@@ -91,14 +96,18 @@ export async function viewUpgrade(api: { url: string; token: string; alice: Clie
     const latencies: number[] = [];
     let missing = 0;
     const { arrivals, progress } = watching;
+    const perLine = [...direct].map(([id, at], i) => ({ line: i + 1, first: Infinity, last: -Infinity, at, id }));
     for (const seen of arrivals) {
-      for (const [id, at] of direct) {
-        const got = seen.get(id);
-        if (got === undefined) missing++;
-        else latencies.push(got - at);
+      for (const line of perLine) {
+        const got = seen.get(line.id);
+        if (got === undefined) { missing++; continue; }
+        latencies.push(got - line.at);
+        line.first = Math.min(line.first, got - line.at);
+        line.last = Math.max(line.last, got - line.at);
       }
     }
-    return { job, lines: direct.size, latencies, missing, progress };
+    const slowest = perLine.sort((a, b) => b.last - a.last).slice(0, 5).map(({ line, first, last }) => ({ line, first, last }));
+    return { job, lines: direct.size, latencies, missing, progress, slowest };
   } finally {
     controller.abort();
   }

@@ -7,6 +7,7 @@ import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubeConfig, uniqueName, waitFor } from '../../cluster/test/harness.ts';
 import { type ApiProcess, type Client, client, STORE_TEST_VALUES, startApi, TOKENS, waitForGone, waitForPhase } from './api-process.ts';
+import { operationRecordName } from '../src/store/names.ts';
 import { kubectl, preparePlatform } from './platform.ts';
 import { readEvents, type SseEvent } from './sse.ts';
 
@@ -129,8 +130,16 @@ describe.concurrent('progress a person can follow', () => {
   it('an image that cannot be downloaded fails the install fast; the same name then installs on a platform that has the image', async () => {
     const { alice } = await apiWith({ image: { ...STORE_TEST_VALUES.image, wordpress: { repository: 'storefleet.local/wordpress', tag: 'not-imported' } } });
     const name = uniqueName('pr-pull');
-    await expectFailsFast(alice, name, 'ImagePullFailed', /^The cluster cannot download image storefleet.local\/wordpress:not-imported for the web server\. If this cluster is offline, import the image or set STOREFLEET_PLATFORM_VALUES to local images\.$/);
-    // The Job controller removed the stopped pod; its log was saved before.
+    const store = await expectFailsFast(alice, name, 'ImagePullFailed', /^The cluster cannot download image storefleet.local\/wordpress:not-imported for the web server\. If this cluster is offline, import the image or set STOREFLEET_PLATFORM_VALUES to local images\.$/);
+    // The Job controller removes the stopped pod; its log was saved before, and the record
+    // the reconciler finishes with after the pod is gone keeps it.
+    const job = store.state.operation.job as string;
+    await waitFor('the stopped provisioner pod to go', async () => ((await core.listNamespacedPod({ namespace: SYSTEM, labelSelector: `job-name=${job}` })).items.length === 0 ? true : undefined), 120_000, 250);
+    const record = await waitFor('the final operation record', async () => {
+      const data = (await core.readNamespacedConfigMap({ namespace: SYSTEM, name: operationRecordName(name) }).catch(() => undefined))?.data;
+      return data?.job === job && data.final === 'true' ? data : undefined;
+    }, 60_000, 250);
+    expect(record.message).toMatch(/^The cluster cannot download image/);
     const lines = (await alice.logs(name)).body.lines as string[];
     expect(lines.some((line) => line.includes('"step":"install","status":"started"'))).toBe(true);
     const healthy = (await apiWith(STORE_TEST_VALUES)).alice;

@@ -11,7 +11,7 @@ import { type Blocker, type BlockerRules, DEFAULT_BLOCKER_RULES, findBlocker, ty
 import { ANNOTATIONS, LABELS, PLATFORM_NAMESPACE, storeNamespace } from '../store/names.ts';
 import { newestPod, operationRunning } from '../store/state.ts';
 import { latestJob } from '../store/view.ts';
-import { readProvisionerLog, saveOperationRecord } from './operation-records.ts';
+import { readRunningProvisionerLog, saveOperationRecord } from './operation-records.ts';
 import type { Logger } from './reconciler.ts';
 
 export interface FailFastDeps {
@@ -78,7 +78,7 @@ export class FailFast {
     this.ending.add(name);
     try {
       // The Job controller deletes the pod it stops: its log is saved first.
-      const log = await readProvisionerLog(this.deps.kube, newestPod(this.deps.cache.pods.list(), name));
+      const log = await readRunningProvisionerLog(this.deps.kube, newestPod(this.deps.cache.pods.list(), name));
       await saveOperationRecord(this.deps.kube, store, { job: name, storeUid: job.metadata!.labels![LABELS.storeUid]!, message: blocker.message, log });
       const note: FailureNote = { kind: blocker.kind, message: blocker.message, detail: blocker.detail, signalAt: blocker.signalAt.toISOString(), failedAt: new Date().toISOString() };
       // One patch: the reason and the end arrive together, so no reader sees one without the other.

@@ -3,7 +3,7 @@
 import type * as k8s from '@kubernetes/client-node';
 import { createIfAbsent, type KubeClients } from '../kube/clients.ts';
 import { LABELS, MANAGED_BY, operationRecordName, PLATFORM_NAMESPACE } from '../store/names.ts';
-import type { OperationRecord } from '../store/view.ts';
+import { type OperationRecord, readRecord } from '../store/view.ts';
 
 export const MAX_SAVED_LOG_BYTES = 64 * 1024;
 
@@ -24,4 +24,22 @@ export async function saveOperationRecord(kube: KubeClients, store: string, reco
 export function readProvisionerLog(kube: KubeClients, pod: k8s.V1Pod | undefined): Promise<string> {
   if (!pod) return Promise.resolve('');
   return kube.core.readNamespacedPodLog({ namespace: PLATFORM_NAMESPACE, name: pod.metadata!.name!, limitBytes: MAX_SAVED_LOG_BYTES }).catch(() => '');
+}
+
+/** The saved record as the API server holds it now: the cache may not have seen a write just made. */
+export async function fetchOperationRecord(kube: KubeClients, store: string): Promise<OperationRecord | undefined> {
+  const configMap = await kube.core.readNamespacedConfigMap({ namespace: PLATFORM_NAMESPACE, name: operationRecordName(store) }).catch(() => undefined);
+  return readRecord(configMap);
+}
+
+/**
+ * The provisioner's log while its pod still runs, asked again after a pause when it comes back
+ * empty: on a busy node a read can fail, and the pod (with its log) is about to be deleted.
+ */
+export async function readRunningProvisionerLog(kube: KubeClients, pod: k8s.V1Pod | undefined, attempts = 3, pauseMs = 500): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    const log = await readProvisionerLog(kube, pod);
+    if (log || !pod || attempt >= attempts) return log;
+    await new Promise((resolve) => setTimeout(resolve, pauseMs));
+  }
 }

@@ -16,7 +16,7 @@ import { belongsTo, intentStarted, readIntent } from '../store/intent.ts';
 import { LABELS, MANAGED_BY, operationRecordName, PLATFORM_NAMESPACE, provisionerServiceAccount, storeNamespace } from '../store/names.ts';
 import { newestPod, operationRunning, operationSucceeded } from '../store/state.ts';
 import { latestJob, type OperationRecord, readRecord } from '../store/view.ts';
-import { readProvisionerLog, saveOperationRecord } from './operation-records.ts';
+import { fetchOperationRecord, readProvisionerLog, saveOperationRecord } from './operation-records.ts';
 import { StoreConflict, type StoreOperations } from './operations.ts';
 
 const SWEEP_EVERY_MS = 60_000;
@@ -153,9 +153,13 @@ export class Reconciler {
     const pod = newestPod(cache.pods.list(), jobName);
     const status = pod?.status?.containerStatuses?.[0];
     let message = (status?.state?.terminated?.message ?? status?.lastState?.terminated?.message ?? '').trim();
-    // A Job ended early lost its pod with it: what fail-fast saved then is the log.
-    const log = (await readProvisionerLog(kube, pod)) || (early?.log ?? '');
-    if (early?.message) message = early.message;
+    let log = await readProvisionerLog(kube, pod);
+    // A Job ended early lost its pod with it: what fail-fast saved then is the log. Asked of
+    // the API server when the cache has not seen that save yet (it came just before the end).
+    const saved = early ?? (await fetchOperationRecord(kube, store));
+    const earlier = saved?.job === jobName && saved.storeUid === storeUid && !saved.final ? saved : undefined;
+    if (!log) log = earlier?.log ?? '';
+    if (earlier?.message) message = earlier.message;
     if (!message) message = job.status?.conditions?.find((c) => c.status === 'True')?.message ?? '';
     if (operationSucceeded(job, cache.pods.list())) message = [message, await this.setupOutcome(store)].filter(Boolean).join(' ');
     await saveOperationRecord(kube, store, { job: jobName, storeUid, message, log, final: true });
