@@ -64,6 +64,16 @@ export interface UpgradeViewing {
    * first viewer means the API had the line late; a spread, that the fan-out was slow.
    */
   slowest: Array<{ line: number; first: number; last: number }>;
+  /** The API's own event-loop delay (max) and time in GC while the upgrade was watched (ms). */
+  api: { loopDelayMax: number; gc: number };
+}
+
+/** The API's /metrics numbers by name (the first sample of each, summed over labels for GC). */
+async function apiLoad(url: string): Promise<{ loopDelayMax: number; gcSeconds: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const loop = /^nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(text)?.[1];
+  const gc = [...text.matchAll(/^nodejs_gc_duration_seconds_sum\{[^}]*\} (\S+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+  return { loopDelayMax: Number(loop ?? NaN) * 1000, gcSeconds: gc };
 }
 
 /**
@@ -77,6 +87,8 @@ export async function viewUpgrade(api: { url: string; token: string; alice: Clie
   try {
     const watching = subscribe(api.url, api.token, name, viewers, controller.signal);
     await watching.connected;
+    // Read once so the API's event-loop histogram starts again (prom-client resets it per read).
+    const before = await apiLoad(api.url);
     const changed = await api.alice.change(name, { title: 'P4 bench' });
     expect(changed.status).toBe(202);
     const job = changed.body.operation.job as string;
@@ -107,7 +119,8 @@ export async function viewUpgrade(api: { url: string; token: string; alice: Clie
       }
     }
     const slowest = perLine.sort((a, b) => b.last - a.last).slice(0, 5).map(({ line, first, last }) => ({ line, first, last }));
-    return { job, lines: direct.size, latencies, missing, progress, slowest };
+    const after = await apiLoad(api.url);
+    return { job, lines: direct.size, latencies, missing, progress, slowest, api: { loopDelayMax: after.loopDelayMax, gc: (after.gcSeconds - before.gcSeconds) * 1000 } };
   } finally {
     controller.abort();
   }

@@ -10,11 +10,11 @@
 import type { StoreCache } from '../kube/cache.ts';
 import type { PodLogFanout } from '../kube/pod-log-fanout.ts';
 import type { StoreActivityWatches } from '../kube/store-activity.ts';
-import { PLATFORM_NAMESPACE, storeNamespace } from './names.ts';
+import { PLATFORM_NAMESPACE } from './names.ts';
 import type { StoreReader } from './reader.ts';
 import type { ProgressItem, ProgressSummary } from './progress.ts';
 import { newestPod } from './state.ts';
-import { isRecordOf, latestJob, type StoreView } from './view.ts';
+import { isRecordOf, type StoreView } from './view.ts';
 
 export interface ResumePoint {
   job: string;
@@ -77,6 +77,7 @@ export function streamStoreEvents(target: FeedTarget, deps: FeedDeps, sink: Feed
   let followedJob: string | undefined;
   let logDone = false;
   let stopFollowing: (() => void) | undefined;
+  let followedPod: string | undefined;
   let sent = 0;
   /** Progress of the followed Job: keys sent, the cursor of the latest, the summary last sent. */
   let progressSent = new Set<string>();
@@ -111,15 +112,19 @@ export function streamStoreEvents(target: FeedTarget, deps: FeedDeps, sink: Feed
   };
 
   const startFollowing = (job: string) => {
-    const pod = newestPod(cache.pods.list(), job);
-    const record = reader.record(name);
-    if (!pod && isRecordOf(record, job, uid)) {
-      record.log.split('\n').filter((l, i, all) => l || i < all.length - 1).forEach((line, i) => emitLine(job, line, i + 1));
-      logDone = true;
+    // Asked on every change while the log runs: once following, only that pod matters.
+    const pod = followedPod ? cache.pods.get(followedPod, PLATFORM_NAMESPACE) : newestPod(cache.pods.list(), job);
+    if (!pod) {
+      const record = reader.record(name);
+      if (isRecordOf(record, job, uid)) {
+        record.log.split('\n').filter((l, i, all) => l || i < all.length - 1).forEach((line, i) => emitLine(job, line, i + 1));
+        logDone = true;
+      }
       return;
     }
-    if (!pod || pod.status?.phase === 'Pending' || stopFollowing) return;
-    stopFollowing = logs.subscribe(PLATFORM_NAMESPACE, pod.metadata!.name!, 'provisioner', {
+    if (pod.status?.phase === 'Pending' || stopFollowing) return;
+    followedPod = pod.metadata!.name!;
+    stopFollowing = logs.subscribe(PLATFORM_NAMESPACE, followedPod, 'provisioner', {
       line: (text, n) => emitLine(job, text, n),
       end: () => { logDone = true; },
     });
@@ -138,11 +143,11 @@ export function streamStoreEvents(target: FeedTarget, deps: FeedDeps, sink: Feed
       lastStatus = serialized;
       sink.send('status', { name, ...view.state });
     }
-    const namespace = cache.namespaces.get(storeNamespace(name));
-    const job = namespace && latestJob(cache.jobs.list(), namespace)?.metadata?.name;
+    const job = reader.latestJob(name)?.metadata?.name;
     if (job && job !== followedJob) {
       stopFollowing?.();
       stopFollowing = undefined;
+      followedPod = undefined;
       followedJob = job;
       logDone = false;
       sent = 0;
@@ -155,8 +160,7 @@ export function streamStoreEvents(target: FeedTarget, deps: FeedDeps, sink: Feed
   };
 
   const followProgress = () => {
-    const namespace = cache.namespaces.get(storeNamespace(name));
-    const job = namespace && latestJob(cache.jobs.list(), namespace);
+    const job = reader.latestJob(name);
     const jobName = job?.metadata?.name;
     if (jobName && jobName === followedJob && !sink.closed.aborted) emitProgress(jobName, new Date(job.metadata?.creationTimestamp ?? 0));
   };

@@ -1,12 +1,12 @@
 // Reads stores for the API: listings from the watch-fed cache; a single store from the cache,
 // or straight from the API server when the cache has not seen it yet (just created).
-import type { KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Job } from '@kubernetes/client-node';
 import type { StoreCache } from '../kube/cache.ts';
 import { type KubeClients, statusCode } from '../kube/clients.ts';
 import { LABELS, operationRecordName, PLATFORM_NAMESPACE, storeNamespace } from './names.ts';
 import { countByPhase, type StoreCounts } from './list-page.ts';
 import { positions, queueOrder } from '../provisioning/queue-order.ts';
-import { readRecord, toStoreView, type StoreView } from './view.ts';
+import { latestJob, readRecord, toStoreView, type StoreView } from './view.ts';
 
 interface Listing {
   version: number;
@@ -115,18 +115,37 @@ export class StoreReader {
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  /** Single stores as last derived, until the cache changes: hundreds of viewers of one store ask on every change. */
-  private readonly current = new Map<string, { version: number; view: StoreView }>();
+  /**
+   * Per store, what was derived from the cache since its last change: hundreds of viewers of
+   * one store ask for its view and latest Job on every change, and each scans every Job.
+   */
+  private readonly current = new Map<string, { version: number; view?: StoreView; job?: { latest: V1Job | undefined } }>();
+
+  private currentOf(name: string) {
+    let kept = this.current.get(name);
+    if (kept?.version !== this.cache.version) {
+      if (this.current.size >= 1000) this.current.clear(); // bounded: one entry per store asked since the last change
+      this.current.set(name, (kept = { version: this.cache.version }));
+    }
+    return kept;
+  }
+
+  /** The store's latest operation Job as the cache has it (undefined when none, or the namespace is not cached). */
+  latestJob(name: string): V1Job | undefined {
+    const kept = this.currentOf(name);
+    if (!kept.job) {
+      const namespace = this.cache.namespaces.get(storeNamespace(name));
+      kept.job = { latest: namespace && latestJob(this.cache.jobs.list(), namespace) };
+    }
+    return kept.job.latest;
+  }
 
   async get(name: string): Promise<StoreView | undefined> {
     const cached = this.cache.namespaces.get(storeNamespace(name));
     if (cached) {
-      const kept = this.current.get(name);
-      if (kept?.version === this.cache.version) return kept.view;
-      const view = toStoreView(cached, this.cache.jobs.list(), this.cache.pods.list(), this.record(name), this.tls, this.queuePositions());
-      if (this.current.size >= 1000) this.current.clear(); // bounded: one entry per store asked since the last change
-      this.current.set(name, { version: this.cache.version, view });
-      return view;
+      const kept = this.currentOf(name);
+      kept.view ??= toStoreView(cached, this.cache.jobs.list(), this.cache.pods.list(), this.record(name), this.tls, this.queuePositions());
+      return kept.view;
     }
     try {
       const namespace = await this.kube.core.readNamespace({ name: storeNamespace(name) });
