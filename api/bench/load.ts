@@ -104,10 +104,10 @@ export async function viewUpgrade(api: { url: string; token: string; alice: Clie
     }
     // The container has exited: give the viewers a moment for the last lines.
     await waitFor('every viewer to get every line', async () =>
-      (watching.arrivals.every((seen) => [...direct.keys()].every((id) => seen.has(id))) ? true : undefined), 30_000, 100).catch(() => undefined);
+      (watching.read().arrivals.every((seen) => [...direct.keys()].every((id) => seen.has(id))) ? true : undefined), 30_000, 100).catch(() => undefined);
     const latencies: number[] = [];
     let missing = 0;
-    const { arrivals, progress } = watching;
+    const { arrivals, progress } = watching.read();
     const perLine = [...direct].map(([id, at], i) => ({ line: i + 1, first: Infinity, last: -Infinity, at, id }));
     for (const seen of arrivals) {
       for (const line of perLine) {

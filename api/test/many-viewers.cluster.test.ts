@@ -34,9 +34,9 @@ describe(`${VIEWERS} viewers of one store`, () => {
       expect(lines.length).toBeGreaterThan(5);
       const expected = lines.map((_, i) => `${job}:${i + 1}`);
       await waitFor('every viewer to have every line', async () =>
-        (viewers.arrivals.every((seen) => expected.every((id) => seen.has(id))) ? true : undefined), 30_000, 200)
+        (viewers.read().arrivals.every((seen) => expected.every((id) => seen.has(id))) ? true : undefined), 30_000, 200)
         .catch(() => undefined);
-      const { arrivals } = viewers;
+      const { arrivals } = viewers.read();
       const complete = arrivals.filter((seen) => expected.every((id) => seen.has(id))).length;
       expect(complete).toBe(VIEWERS);
       expect(arrivals.every((seen) => [...seen.keys()].filter((id) => id.startsWith(job)).length === expected.length)).toBe(true);

@@ -6,11 +6,16 @@ import http from 'node:http';
 import { createParser } from 'eventsource-parser';
 import { waitFor } from '../../cluster/test/harness.ts';
 
-export interface Subscribers {
+export interface Arrivals {
   /** Per viewer: log line (`<job>:<line>`, the event id without its progress cursor) → arrival time (performance.now()). */
-  readonly arrivals: Array<Map<string, number>>;
+  arrivals: Array<Map<string, number>>;
   /** Per viewer: how many `progress` events reached it. */
-  readonly progress: number[];
+  progress: number[];
+}
+
+export interface Subscribers {
+  /** Parses what arrived so far and says what it was. */
+  read(): Arrivals;
   /** Resolves when every viewer's stream is open. */
   connected: Promise<unknown>;
 }
@@ -32,13 +37,12 @@ class Viewer {
     this.unparsed.push({ text, at: performance.now() });
   }
 
-  parse(): this {
+  parse() {
     for (const { text, at } of this.unparsed) {
       this.arrived = at;
       this.parser.feed(text);
     }
     this.unparsed = [];
-    return this;
   }
 }
 
@@ -59,8 +63,10 @@ export function subscribe(apiUrl: string, token: string, store: string, count: n
   }
   const connected = waitFor(`${count} viewers to connect`, async () => (open === count ? true : undefined), 60_000, 50);
   return {
-    get arrivals() { return viewers.map((v) => v.parse().seen); },
-    get progress() { return viewers.map((v) => v.parse().progress); },
+    read: () => {
+      for (const viewer of viewers) viewer.parse();
+      return { arrivals: viewers.map((v) => v.seen), progress: viewers.map((v) => v.progress) };
+    },
     connected,
   };
 }

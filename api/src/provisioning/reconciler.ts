@@ -15,7 +15,7 @@ import { deleteIfPresent, deleteIfSame, type KubeClients } from '../kube/clients
 import { belongsTo, intentStarted, readIntent } from '../store/intent.ts';
 import { LABELS, MANAGED_BY, operationRecordName, PLATFORM_NAMESPACE, provisionerServiceAccount, storeNamespace } from '../store/names.ts';
 import { newestPod, operationRunning, operationSucceeded } from '../store/state.ts';
-import { latestJob, type OperationRecord, readRecord } from '../store/view.ts';
+import { isRecordOf, latestJob, type OperationRecord, readRecord } from '../store/view.ts';
 import { fetchOperationRecord, readProvisionerLog, saveOperationRecord } from './operation-records.ts';
 import { StoreConflict, type StoreOperations } from './operations.ts';
 
@@ -157,7 +157,7 @@ export class Reconciler {
     // A Job ended early lost its pod with it: what fail-fast saved then is the log. Asked of
     // the API server when the cache has not seen that save yet (it came just before the end).
     const saved = early ?? (await fetchOperationRecord(kube, store));
-    const earlier = saved?.job === jobName && saved.storeUid === storeUid && !saved.final ? saved : undefined;
+    const earlier = isRecordOf(saved, jobName, storeUid) && !saved.final ? saved : undefined;
     if (!log) log = earlier?.log ?? '';
     if (earlier?.message) message = earlier.message;
     if (!message) message = job.status?.conditions?.find((c) => c.status === 'True')?.message ?? '';
