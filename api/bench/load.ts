@@ -59,6 +59,8 @@ export interface UpgradeViewing {
   missing: number;
   /** Per viewer: `progress` events received. */
   progress: number[];
+  /** Per viewer: the reads its stream arrived in, since it connected (about the API's writes to it). */
+  chunks: number[];
   /**
    * The latest lines: each line's latency at its first and its last viewer (ms). A late
    * first viewer means the API had the line late; a spread, that the fan-out was slow.
@@ -107,7 +109,7 @@ export async function viewUpgrade(api: { url: string; token: string; alice: Clie
       (watching.read().arrivals.every((seen) => [...direct.keys()].every((id) => seen.has(id))) ? true : undefined), 30_000, 100).catch(() => undefined);
     const latencies: number[] = [];
     let missing = 0;
-    const { arrivals, progress } = watching.read();
+    const { arrivals, progress, chunks } = watching.read();
     const perLine = [...direct].map(([id, at], i) => ({ line: i + 1, first: Infinity, last: -Infinity, at, id }));
     for (const seen of arrivals) {
       for (const line of perLine) {
@@ -120,7 +122,7 @@ export async function viewUpgrade(api: { url: string; token: string; alice: Clie
     }
     const slowest = perLine.sort((a, b) => b.last - a.last).slice(0, 5).map(({ line, first, last }) => ({ line, first, last }));
     const after = await apiLoad(api.url);
-    return { job, lines: direct.size, latencies, missing, progress, slowest, api: { loopDelayMax: after.loopDelayMax, gc: (after.gcSeconds - before.gcSeconds) * 1000 } };
+    return { job, lines: direct.size, latencies, missing, progress, chunks, slowest, api: { loopDelayMax: after.loopDelayMax, gc: (after.gcSeconds - before.gcSeconds) * 1000 } };
   } finally {
     controller.abort();
   }

@@ -209,10 +209,11 @@ it(`P4: ${P4_SUBSCRIBERS} SSE subscribers on one store`, async () => {
   await alice.create({ name });
   await waitForPhase(alice, name, 'Ready');
   try {
-    const { job, lines, latencies, missing, progress, slowest, api: load } = await viewUpgrade({ url: api.url, token: TOKENS.alice, alice }, name, P4_SUBSCRIBERS);
+    const { job, lines, latencies, missing, progress, chunks, slowest, api: load } = await viewUpgrade({ url: api.url, token: TOKENS.alice, alice }, name, P4_SUBSCRIBERS);
     table(`P4 ${P4_SUBSCRIBERS} subscribers × ${lines} log lines of ${job}`, [
       ['delivered', String(latencies.length), `missing ${missing}`],
       ['progress events per subscriber', `min ${Math.min(...progress)}`, `max ${Math.max(...progress)}`],
+      ['reads per subscriber (≈ writes)', `median ${percentile(chunks, 50)}`, `max ${Math.max(...chunks)}`],
       ['latency vs direct follow', `median ${ms(percentile(latencies, 50))}`, `p99 ${ms(percentile(latencies, 99))}`, `max ${ms(Math.max(...latencies))}`],
       ['goal p99 ≤ 100 ms', percentile(latencies, 99) <= 100 ? 'met' : 'not met', ''],
       ['the API meanwhile', `event-loop delay max ${ms(load.loopDelayMax)}`, `GC ${ms(load.gc)}`],

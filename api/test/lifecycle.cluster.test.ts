@@ -101,11 +101,27 @@ describe.concurrent('a store\'s life', () => {
       expect((await alice().get(name)).status).toBe(404);
       expect(settledViolations(await snapshot([name]))).toEqual([]);
 
-      // DELETE twice at the same instant: one uninstall, both told its name.
+      // DELETE twice at the same instant: one uninstall, both told its name. Then DELETE again
+      // and again until the store is gone, through the moment its uninstall has succeeded and
+      // the namespace is being removed: each is told the same uninstall or that the store is
+      // going, never a 5xx, and none starts a second uninstall (stop 19's CI: a 502 there).
       const [a, b] = await Promise.all([bob().remove(name), bob().remove(name)]);
       expect([a.status, b.status]).toEqual([202, 202]);
       expect(a.body.operation.job).toBe(b.body.operation.job);
-      await waitForGone(bob(), name);
+      const answers = new Map<string, number>();
+      let gone = false;
+      await Promise.all([0, 1].map(async () => {
+        while (!gone) {
+          const again = await bob().remove(name);
+          const answer = again.status === 202 ? `202 ${again.body.operation.job}` : `${again.status} ${again.body?.error?.message ?? ''}`;
+          answers.set(answer, (answers.get(answer) ?? 0) + 1);
+          if (again.status === 404) gone = true;
+          else await new Promise((r) => setTimeout(r, 20));
+        }
+      }));
+      console.log(`[delete again] ${JSON.stringify(Object.fromEntries(answers))}`);
+      const allowed = [`202 ${a.body.operation.job}`, `409 The store "${name}" is being deleted.`, '409 The store is being deleted.', `404 No store named "${name}".`];
+      expect([...answers.keys()].filter((answer) => !allowed.includes(answer)), JSON.stringify([...answers])).toEqual([]);
       expect(settledViolations(await snapshot([name]))).toEqual([]);
       const jobs = (await batch.listNamespacedJob({ namespace: SYSTEM, labelSelector: `storefleet.io/store=${name}` })).items.map((j) => j.metadata!.name).sort();
       expect(jobs).toEqual([`${name}-install-1`, `${name}-install-3`, `${name}-install-5`, `${name}-uninstall-2`, `${name}-uninstall-4`, `${name}-uninstall-6`].sort());

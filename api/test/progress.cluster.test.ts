@@ -141,7 +141,8 @@ describe.concurrent('progress a person can follow', () => {
     }, 60_000, 250);
     expect(record.message).toMatch(/^The cluster cannot download image/);
     const lines = (await alice.logs(name)).body.lines as string[];
-    expect(lines.some((line) => line.includes('"step":"install","status":"started"'))).toBe(true);
+    // Says which save lost the log if it fails: the record as the API server holds it, and the API's word on it.
+    expect(lines.some((line) => line.includes('"step":"install","status":"started"')), JSON.stringify({ savedLog: record.log?.slice(0, 400), lines: lines.slice(0, 5) })).toBe(true);
     const healthy = (await apiWith(STORE_TEST_VALUES)).alice;
     const again = await healthy.create({ name });
     expect(again.body.operation.job).toBe(`${name}-install-2`);

@@ -11,6 +11,8 @@ export interface Arrivals {
   arrivals: Array<Map<string, number>>;
   /** Per viewer: how many `progress` events reached it. */
   progress: number[];
+  /** Per viewer: how many reads its events arrived in (about the API's writes to it). */
+  chunks: number[];
 }
 
 export interface Subscribers {
@@ -24,6 +26,7 @@ export interface Subscribers {
 class Viewer {
   readonly seen = new Map<string, number>();
   progress = 0;
+  chunks = 0;
   private unparsed: Array<{ text: string; at: number }> = [];
   private arrived = 0;
   private readonly parser = createParser({
@@ -35,6 +38,7 @@ class Viewer {
 
   received(text: string) {
     this.unparsed.push({ text, at: performance.now() });
+    this.chunks += 1;
   }
 
   parse() {
@@ -65,7 +69,7 @@ export function subscribe(apiUrl: string, token: string, store: string, count: n
   return {
     read: () => {
       for (const viewer of viewers) viewer.parse();
-      return { arrivals: viewers.map((v) => v.seen), progress: viewers.map((v) => v.progress) };
+      return { arrivals: viewers.map((v) => v.seen), progress: viewers.map((v) => v.progress), chunks: viewers.map((v) => v.chunks) };
     },
     connected,
   };

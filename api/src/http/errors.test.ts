@@ -17,6 +17,9 @@ describe('errors from the cluster', () => {
     expect(toHttpError(kubeError(409))).toMatchObject({ status: 409, code: 'conflict' });
     expect(toHttpError(kubeError(403))).toMatchObject({ status: 502, code: 'platform_forbidden' });
     expect(toHttpError(new TypeError('x is undefined'))).toBeUndefined();
+    // A write into a store namespace that a delete is removing: the store's state, not RBAC.
+    const terminating = new k8s.ApiException(403, 'x', '{"kind":"Status","message":"rolebindings.rbac.authorization.k8s.io \\"api-writer\\" is forbidden: unable to create new content in namespace store-a because it is being terminated","reason":"Forbidden","details":{"causes":[{"reason":"NamespaceTerminating","message":"namespace store-a is being terminated","field":"metadata.namespace"}]},"code":403}', {});
+    expect(toHttpError(terminating)).toMatchObject({ status: 409, code: 'store_conflict', message: 'The store is being deleted.' });
     // A failing admission webhook is a 500 that no retry heals.
     expect(clusterUnavailable(new k8s.ApiException(500, 'x', '{"kind":"Status","reason":"InternalError","message":"failed calling webhook"}', {}))).toBe(false);
   });

@@ -2,7 +2,7 @@
 // errors are logged and answered with a generic message; Kubernetes errors are mapped here.
 import type { Context, Next } from 'koa';
 import { z } from 'zod';
-import { clusterUnavailable, statusCode } from '../kube/clients.ts';
+import { clusterUnavailable, namespaceTerminating, statusCode } from '../kube/clients.ts';
 import { HostNotAllowed, StoreConflict, StoreNotFound } from '../provisioning/operations.ts';
 import { HostTaken } from '../provisioning/host-claims.ts';
 import type { Logger } from '../provisioning/reconciler.ts';
@@ -44,6 +44,8 @@ export function toHttpError(error: unknown): HttpError | undefined {
     // The change may have begun (every change is an intent first): the caller looks, then retries.
     return new HttpError(503, 'cluster_unavailable', 'The cluster is busy or not answering, and the change may have begun: read the store in a moment, then send the request again if it did not.', undefined, { 'Retry-After': '2' });
   }
+  // Not the platform's permissions: the store was deleted while this request wrote into it.
+  if (namespaceTerminating(error)) return new HttpError(409, 'store_conflict', 'The store is being deleted.');
   const kubeStatus = statusCode(error);
   if (kubeStatus && KUBERNETES_STATUS[kubeStatus]) {
     const [status, code, message] = KUBERNETES_STATUS[kubeStatus];

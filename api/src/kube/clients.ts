@@ -53,6 +53,14 @@ export function clusterUnavailable(error: unknown): boolean {
   return codes.some((code) => typeof code === 'string' && NETWORK_CODES.has(code));
 }
 
+/**
+ * Whether the API server refused a write because its namespace is being deleted (403 with the
+ * cause NamespaceTerminating): a store's namespace goes while a request still writes into it.
+ */
+export function namespaceTerminating(error: unknown): boolean {
+  return statusCode(error) === 403 && /"reason":\s*"NamespaceTerminating"|because it is being terminated/.test(String((error as k8s.ApiException<unknown>).body));
+}
+
 /** Runs a create; an AlreadyExists answer counts as done (every step is idempotent). */
 export async function createIfAbsent(create: () => Promise<unknown>): Promise<'created' | 'existed'> {
   try {

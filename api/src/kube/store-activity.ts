@@ -68,11 +68,11 @@ export class StoreActivityWatches {
   /** The store's progress since `since`, computed once per change for all its viewers. */
   report(store: string, since: Date): ProgressReport | undefined {
     const watched = this.watched.get(store);
-    const seen = this.activity(store);
-    if (!watched || !seen) return undefined;
+    if (!watched) return undefined;
+    // Asked by every viewer on every change: the kept report is checked before the lists are copied.
     const kept = watched.report;
     if (kept?.version === watched.version && kept.since === since.getTime()) return kept.value;
-    const value = progressReport(seen, since);
+    const value = progressReport(this.activity(store)!, since);
     watched.report = { version: watched.version, since: since.getTime(), value };
     return value;
   }

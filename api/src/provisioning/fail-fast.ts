@@ -79,6 +79,7 @@ export class FailFast {
     try {
       // The Job controller deletes the pod it stops: its log is saved first.
       const log = await readRunningProvisionerLog(this.deps.kube, newestPod(this.deps.cache.pods.list(), name));
+      if (!log) this.deps.logger.error({ store, job: name }, 'could not read the provisioner log before stopping it; the store keeps no log of this operation');
       await saveOperationRecord(this.deps.kube, store, { job: name, storeUid: job.metadata!.labels![LABELS.storeUid]!, message: blocker.message, log });
       const note: FailureNote = { kind: blocker.kind, message: blocker.message, detail: blocker.detail, signalAt: blocker.signalAt.toISOString(), failedAt: new Date().toISOString() };
       // One patch: the reason and the end arrive together, so no reader sees one without the other.

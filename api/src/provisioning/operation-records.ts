@@ -36,10 +36,11 @@ export async function fetchOperationRecord(kube: KubeClients, store: string): Pr
  * The provisioner's log while its pod still runs, asked again after a pause when it comes back
  * empty: on a busy node a read can fail, and the pod (with its log) is about to be deleted.
  */
-export async function readRunningProvisionerLog(kube: KubeClients, pod: k8s.V1Pod | undefined, attempts = 3, pauseMs = 500): Promise<string> {
+export async function readRunningProvisionerLog(kube: KubeClients, pod: k8s.V1Pod | undefined, attempts = 5, pauseMs = 250): Promise<string> {
   for (let attempt = 1; ; attempt++) {
     const log = await readProvisionerLog(kube, pod);
     if (log || !pod || attempt >= attempts) return log;
-    await new Promise((resolve) => setTimeout(resolve, pauseMs));
+    // 250 ms, 500 ms, 1 s, 2 s: a kubelet slow for a few seconds on a busy node still answers.
+    await new Promise((resolve) => setTimeout(resolve, pauseMs * 2 ** (attempt - 1)));
   }
 }

@@ -10,7 +10,7 @@ import { ANNOTATIONS, credentialsSecretName, LABELS, type Operation, PLATFORM_NA
 import { plans } from '../store/plans.ts';
 import { specHash, type StoreSpec } from '../store/spec.ts';
 import { tenantSlotScope } from '../store/tenant-name.ts';
-import { jobFailure, operationRunning } from '../store/state.ts';
+import { jobFailure, operationRunning, operationSucceeded } from '../store/state.ts';
 import { seqOf } from '../store/view.ts';
 import { buildDefaultServiceAccount, buildLimitRange, buildNetworkPolicies, buildResourceQuota } from './guardrails.ts';
 import { buildOperationJob, type ProvisionerSettings } from './job.ts';
@@ -60,6 +60,14 @@ interface HostMove {
   host?: HeldSlot;
   recorded?: boolean;
 }
+
+/** Whether the store has moved on from `job`: its namespace gone or going, replaced, or on another intent. */
+function movedOn(now: k8s.V1Namespace | undefined, storeUid: string, job: string): boolean {
+  return !now || now.metadata?.uid !== storeUid || !!now.metadata?.deletionTimestamp || readIntent(now)?.job !== job;
+}
+
+/** The store's current operation: none recorded, still running, or ended one way or the other. */
+type OperationProgress = 'none' | 'running' | 'succeeded' | 'failed';
 
 export type CreateOutcome = { kind: 'created' | 'existing' | 'retried' | 'resumed'; job?: string };
 
@@ -193,33 +201,34 @@ export class StoreOperations {
 
   /** Changes a store's settings (plan, host, title) with an upgrade Job. */
   change(name: string, spec: StoreSpec, requestId?: string): Promise<string> {
-    return this.requestOperation(name, 'upgrade', { spec, requestId }, (namespace, running) => this.refuseBusy(namespace, running));
+    return this.requestOperation(name, 'upgrade', { spec, requestId }, (namespace, progress) => this.refuseBusy(namespace, progress));
   }
 
   /** Rolls the release back to `revision`, whose settings `spec` the store then records. */
   rollback(name: string, revision: number, spec: StoreSpec, requestId?: string): Promise<string> {
-    return this.requestOperation(name, 'rollback', { spec, requestId, rollbackTo: revision }, (namespace, running) => this.refuseBusy(namespace, running));
+    return this.requestOperation(name, 'rollback', { spec, requestId, rollbackTo: revision }, (namespace, progress) => this.refuseBusy(namespace, progress));
   }
 
   /** Deletes a store: stops a running operation, then uninstalls; the reconciler removes the namespace. */
   delete(name: string, requestId?: string): Promise<string> {
-    return this.requestOperation(name, 'uninstall', { requestId, deleting: true }, (namespace, running) => {
+    return this.requestOperation(name, 'uninstall', { requestId, deleting: true }, (namespace, progress) => {
       const intent = readIntent(namespace);
-      // DELETE twice: the second is answered with the first's Job.
-      return intent?.operation === 'uninstall' && running ? 'keep' : undefined;
+      // DELETE twice: the second is answered with the first's Job, also once it has succeeded
+      // and the reconciler is removing the namespace (a new uninstall would race that removal).
+      return intent?.operation === 'uninstall' && progress !== 'failed' ? 'keep' : undefined;
     });
   }
 
   /**
    * Records a new operation as the store's intent with a compare-and-swap on the namespace,
-   * then carries it out. `check` sees the namespace and whether its current operation still
-   * runs; it may throw (refuse) or answer 'keep' (nothing to record).
+   * then carries it out. `check` sees the namespace and how far its current operation has
+   * come; it may throw (refuse) or answer 'keep' (nothing to record).
    */
   private async requestOperation(
     name: string,
     operation: Operation,
     request: { spec?: StoreSpec; requestId?: string; rollbackTo?: number; deleting?: boolean },
-    check: (namespace: k8s.V1Namespace, running: boolean) => 'keep' | undefined | void,
+    check: (namespace: k8s.V1Namespace, progress: OperationProgress) => 'keep' | undefined | void,
   ): Promise<string> {
     const claim: HostMove = {};
     let unanswered = false;
@@ -241,7 +250,7 @@ export class StoreOperations {
     name: string,
     operation: Operation,
     request: { spec?: StoreSpec; requestId?: string; rollbackTo?: number; deleting?: boolean },
-    check: (namespace: k8s.V1Namespace, running: boolean) => 'keep' | undefined | void,
+    check: (namespace: k8s.V1Namespace, progress: OperationProgress) => 'keep' | undefined | void,
     claim: HostMove,
   ): Promise<string> {
     for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
@@ -253,8 +262,8 @@ export class StoreOperations {
         throw new StoreConflict(`The store "${name}" cannot be read (its settings are missing); ask the platform operator to repair or delete its namespace.`);
       }
       const current = readIntent(namespace);
-      const running = current ? await this.isRunning(namespace, current) : false;
-      if (check(namespace, running) === 'keep') return current!.job;
+      const progress = current ? await this.progressOf(namespace, current) : 'none';
+      if (check(namespace, progress) === 'keep') return current!.job;
       const seq = Math.max(Number(namespace.metadata?.annotations?.[ANNOTATIONS.lastSeq] ?? 0), await this.highestSeq(name)) + 1;
       const intent = buildIntent(name, operation, seq, { requestId: request.requestId, rollbackTo: request.rollbackTo });
       const annotations: Record<string, string> = { ...intentAnnotations(intent) };
@@ -286,18 +295,21 @@ export class StoreOperations {
     throw new StoreConflict(`Too many concurrent changes to store "${name}"; try again.`);
   }
 
-  private refuseBusy(namespace: k8s.V1Namespace, running: boolean) {
+  private refuseBusy(namespace: k8s.V1Namespace, progress: OperationProgress) {
     const intent = readIntent(namespace);
-    if (intent && running) {
+    if (intent && progress === 'running') {
       throw new StoreConflict(`Store "${namespace.metadata!.labels![LABELS.store]}" is busy with ${intent.job}; try again when it has finished.`);
     }
   }
 
-  /** Whether the intent's Job still runs, as operationRunning says (a Job not yet made counts as running). */
-  private async isRunning(namespace: k8s.V1Namespace, intent: OperationIntent): Promise<boolean> {
-    if (!intentStarted(namespace, intent)) return true;
+  /** Where the intent's Job is, as operationRunning and operationSucceeded say (a Job not yet made counts as running). */
+  private async progressOf(namespace: k8s.V1Namespace, intent: OperationIntent): Promise<OperationProgress> {
+    if (!intentStarted(namespace, intent)) return 'running';
     const job = await this.readJob(intent.job);
-    return !!job && operationRunning(job, await this.podsOf(`job-name=${intent.job}`));
+    if (!job) return 'failed';
+    const pods = await this.podsOf(`job-name=${intent.job}`);
+    if (operationRunning(job, pods)) return 'running';
+    return operationSucceeded(job, pods) ? 'succeeded' : 'failed';
   }
 
   private async podsOf(labelSelector: string): Promise<k8s.V1Pod[]> {
@@ -313,6 +325,23 @@ export class StoreOperations {
     const intent = readIntent(namespace);
     const spec = readSpec(namespace);
     if (!intent || !spec) throw new StoreConflict(`The store's namespace ${namespace.metadata?.name} cannot be read (no valid operation or settings); ask the platform operator to repair or delete it.`);
+    try {
+      return await this.startOperation(namespace, intent, spec);
+    } catch (error) {
+      if (error instanceof StoreConflict || clusterUnavailable(error)) throw error;
+      // A DELETE that won meanwhile removes the namespace under these writes: Kubernetes then
+      // refuses them (403 once the API's RoleBindings are gone, 404 once the namespace is).
+      // That is the store's state, not a fault of the platform.
+      const name = namespace.metadata!.labels![LABELS.store]!;
+      const now = await this.findNamespace(name).catch(() => namespace);
+      if (movedOn(now, namespace.metadata!.uid!, intent.job)) {
+        throw new StoreConflict(`The store "${name}" was deleted or changed while ${intent.job} was being started.`);
+      }
+      throw error;
+    }
+  }
+
+  private async startOperation(namespace: k8s.V1Namespace, intent: OperationIntent, spec: StoreSpec): Promise<string> {
     const name = namespace.metadata!.labels![LABELS.store]!;
     const storeUid = namespace.metadata!.uid!;
     // First, since everything the API writes in the store's namespace needs it.
@@ -326,8 +355,7 @@ export class StoreOperations {
     }
     // The store may have moved on while the steps above ran (a DELETE, or a stale cache copy):
     // a superseded intent makes no Job.
-    const now = await this.findNamespace(name);
-    if (now?.metadata?.uid !== storeUid || readIntent(now)?.job !== intent.job) {
+    if (movedOn(await this.findNamespace(name), storeUid, intent.job)) {
       throw new StoreConflict(`Store "${name}" changed while ${intent.job} was being started; try again.`);
     }
     const job = buildOperationJob({ store: name, storeUid, operation: intent.operation, seq: intent.seq, spec, rollbackTo: intent.rollbackTo, requestId: intent.requestId, requestedAt: intent.requestedAt }, this.settings);

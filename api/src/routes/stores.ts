@@ -159,7 +159,8 @@ export function storesRouter(deps: StoreRouteDeps): { api: Router; seed: Router 
     const record = reader.record(params.name);
     let log = isRecordOf(record, job, store.uid) ? record.log : '';
     if (pod && pod.status?.phase !== 'Pending') {
-      log = await deps.kube.core.readNamespacedPodLog({ namespace: PLATFORM_NAMESPACE, name: pod.metadata!.name!, container: 'provisioner' }).catch(() => log);
+      // A pod on its way out may answer with nothing: the saved log is then the better answer.
+      log = (await deps.kube.core.readNamespacedPodLog({ namespace: PLATFORM_NAMESPACE, name: pod.metadata!.name!, container: 'provisioner' }).catch(() => '')) || log;
     }
     ctx.body = { job, message: store.state.message, lines: log.split('\n').filter(Boolean) };
   });

@@ -13,7 +13,6 @@ import type { StoreActivityWatches } from '../kube/store-activity.ts';
 import { PLATFORM_NAMESPACE } from './names.ts';
 import type { StoreReader } from './reader.ts';
 import type { ProgressItem, ProgressSummary } from './progress.ts';
-import { newestPod } from './state.ts';
 import { isRecordOf, type StoreView } from './view.ts';
 
 export interface ResumePoint {
@@ -62,12 +61,24 @@ function serializedProgress(job: string, item: ProgressItem, summary: ProgressSu
   return json;
 }
 
-/** A view's state as JSON, made once for all the viewers handed the same (memoized) view. */
-const stateJson = new WeakMap<StoreView, string>();
-function serializedState(view: StoreView): string {
-  let json = stateJson.get(view);
-  if (json === undefined) stateJson.set(view, (json = JSON.stringify(view.state)));
+/** A view's `status` event data as JSON, made once for all the viewers handed the same (memoized) view. */
+const statusJson = new WeakMap<StoreView, string>();
+function serializedStatus(view: StoreView): string {
+  let json = statusJson.get(view);
+  if (json === undefined) statusJson.set(view, (json = JSON.stringify({ name: view.name, ...view.state })));
   return json;
+}
+
+/**
+ * The last log line's event data as JSON: the fan-out hands each line to every viewer in
+ * turn, so one entry is made once for all of them.
+ */
+let lastLine: { job: string; number: number; text: string; json: string } | undefined;
+function serializedLine(job: string, number: number, text: string): string {
+  if (lastLine?.job !== job || lastLine.number !== number || lastLine.text !== text) {
+    lastLine = { job, number, text, json: JSON.stringify({ job, line: number, text }) };
+  }
+  return lastLine.json;
 }
 
 export function streamStoreEvents(target: FeedTarget, deps: FeedDeps, sink: FeedSink, resume?: ResumePoint) {
@@ -90,7 +101,7 @@ export function streamStoreEvents(target: FeedTarget, deps: FeedDeps, sink: Feed
     if (resume?.job === job && n <= resume.line) return;
     if (n <= sent) return;
     sent = n;
-    sink.send('log', { job, line: n, text: line }, eventId(job));
+    sink.sendJson('log', serializedLine(job, n, line), eventId(job));
   };
 
   const emitProgress = (job: string, since: Date) => {
@@ -113,7 +124,7 @@ export function streamStoreEvents(target: FeedTarget, deps: FeedDeps, sink: Feed
 
   const startFollowing = (job: string) => {
     // Asked on every change while the log runs: once following, only that pod matters.
-    const pod = followedPod ? cache.pods.get(followedPod, PLATFORM_NAMESPACE) : newestPod(cache.pods.list(), job);
+    const pod = followedPod ? cache.pods.get(followedPod, PLATFORM_NAMESPACE) : reader.newestPod(name, job);
     if (!pod) {
       const record = reader.record(name);
       if (isRecordOf(record, job, uid)) {
@@ -138,10 +149,10 @@ export function streamStoreEvents(target: FeedTarget, deps: FeedDeps, sink: Feed
       return sink.end();
     }
     if (!target.mayView(view)) return sink.end();
-    const serialized = serializedState(view);
+    const serialized = serializedStatus(view);
     if (serialized !== lastStatus) {
       lastStatus = serialized;
-      sink.send('status', { name, ...view.state });
+      sink.sendJson('status', serialized);
     }
     const job = reader.latestJob(name)?.metadata?.name;
     if (job && job !== followedJob) {

@@ -1,11 +1,12 @@
 // Reads stores for the API: listings from the watch-fed cache; a single store from the cache,
 // or straight from the API server when the cache has not seen it yet (just created).
-import type { KubernetesObject, V1Job } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Job, V1Pod } from '@kubernetes/client-node';
 import type { StoreCache } from '../kube/cache.ts';
 import { type KubeClients, statusCode } from '../kube/clients.ts';
 import { LABELS, operationRecordName, PLATFORM_NAMESPACE, storeNamespace } from './names.ts';
 import { countByPhase, type StoreCounts } from './list-page.ts';
 import { positions, queueOrder } from '../provisioning/queue-order.ts';
+import { newestPod } from './state.ts';
 import { latestJob, readRecord, toStoreView, type StoreView } from './view.ts';
 
 interface Listing {
@@ -119,7 +120,12 @@ export class StoreReader {
    * Per store, what was derived from the cache since its last change: hundreds of viewers of
    * one store ask for its view and latest Job on every change, and each scans every Job.
    */
-  private readonly current = new Map<string, { version: number; view?: StoreView; job?: { latest: V1Job | undefined } }>();
+  private readonly current = new Map<string, {
+    version: number;
+    view?: StoreView;
+    job?: { latest: V1Job | undefined };
+    pod?: { job: string; newest: V1Pod | undefined };
+  }>();
 
   private currentOf(name: string) {
     let kept = this.current.get(name);
@@ -138,6 +144,13 @@ export class StoreReader {
       kept.job = { latest: namespace && latestJob(this.cache.jobs.list(), namespace) };
     }
     return kept.job.latest;
+  }
+
+  /** The newest pod of the store's Job `job` as the cache has it (a retry replaces a failed one). */
+  newestPod(name: string, job: string): V1Pod | undefined {
+    const kept = this.currentOf(name);
+    if (kept.pod?.job !== job) kept.pod = { job, newest: newestPod(this.cache.pods.list(), job) };
+    return kept.pod.newest;
   }
 
   async get(name: string): Promise<StoreView | undefined> {
