@@ -4,13 +4,13 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { StoreCache } from '../kube/cache.ts';
 import type { KubeClients } from '../kube/clients.ts';
+import { readProvisionerLog } from '../provisioning/operation-records.ts';
 import type { StoreOperations } from '../provisioning/operations.ts';
 import { canSee, type Principal, requireScope } from '../http/auth.ts';
 import { HttpError } from '../http/errors.ts';
 import { openSse, type SseOptions } from '../http/sse.ts';
 import type { StreamLimits } from '../http/stream-limits.ts';
 import { validate } from '../http/validate.ts';
-import { PLATFORM_NAMESPACE } from '../store/names.ts';
 import { parseLastEventId, streamStoreEvents } from '../store/events.ts';
 import type { PodLogFanout } from '../kube/pod-log-fanout.ts';
 import type { StoreActivityWatches } from '../kube/store-activity.ts';
@@ -160,7 +160,7 @@ export function storesRouter(deps: StoreRouteDeps): { api: Router; seed: Router 
     let log = isRecordOf(record, job, store.uid) ? record.log : '';
     if (pod && pod.status?.phase !== 'Pending') {
       // A pod on its way out may answer with nothing: the saved log is then the better answer.
-      log = (await deps.kube.core.readNamespacedPodLog({ namespace: PLATFORM_NAMESPACE, name: pod.metadata!.name!, container: 'provisioner' }).catch(() => '')) || log;
+      log = (await readProvisionerLog(deps.kube, pod, undefined)) || log;
     }
     ctx.body = { job, message: store.state.message, lines: log.split('\n').filter(Boolean) };
   });
