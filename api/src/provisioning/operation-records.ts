@@ -2,6 +2,7 @@
 // message and capped log, so a store still says why after the operation's pod is gone.
 import type * as k8s from '@kubernetes/client-node';
 import { createIfAbsent, type KubeClients } from '../kube/clients.ts';
+import { isKubeletReadFailure } from '../kube/pod-log.ts';
 import { LABELS, MANAGED_BY, operationRecordName, PLATFORM_NAMESPACE } from '../store/names.ts';
 import { type OperationRecord, readRecord } from '../store/view.ts';
 
@@ -20,20 +21,11 @@ export async function saveOperationRecord(kube: KubeClients, store: string, reco
   if (created === 'existed') await kube.core.replaceNamespacedConfigMap({ namespace: PLATFORM_NAMESPACE, name: operationRecordName(store), body });
 }
 
-// A kubelet that cannot read a log it has begun to answer (the container was just removed with
-// its pod, or its log file is gone) sends its error as the body of a 200.
-const KUBELET_READ_FAILURE = /^(unable to retrieve container logs for |failed to try resolving symlinks in path |failed to open log file )\S+/;
-
-/** The log as read, or '' when the body is the kubelet's word that it could not read it. */
-export function logOrNothing(body: string): string {
-  return KUBELET_READ_FAILURE.test(body) && !body.trim().includes('\n') ? '' : body;
-}
-
 /** The provisioner's log (capped unless `limitBytes` is undefined); '' when it cannot be read (the pod is going or gone). */
 export async function readProvisionerLog(kube: KubeClients, pod: k8s.V1Pod | undefined, limitBytes: number | undefined = MAX_SAVED_LOG_BYTES): Promise<string> {
   if (!pod) return '';
   const body = await kube.core.readNamespacedPodLog({ namespace: PLATFORM_NAMESPACE, name: pod.metadata!.name!, container: 'provisioner', limitBytes }).catch(() => '');
-  return logOrNothing(body);
+  return isKubeletReadFailure(body) ? '' : body;
 }
 
 /** The saved record as the API server holds it now: the cache may not have seen a write just made. */
