@@ -56,7 +56,8 @@ export class FakeApi {
     const one = /^\/stores\/([^/]+)$/.exec(path);
     if (request.method === 'GET' && path === '/stores') {
       await this.listsHeld;
-      return json(200, this.page(new URL(request.url).searchParams));
+      const listed = this.page(new URL(request.url).searchParams);
+      return listed ? json(200, listed) : json(400, { error: { code: 'invalid_continue', message: 'This continue token is not valid: pass the one the previous page returned.' } });
     }
     if (request.method === 'GET' && one) {
       const store = this.stores.find((s) => s.name === decodeURIComponent(one[1]!));
@@ -80,7 +81,10 @@ export class FakeApi {
     return json(404, { error: { code: 'not_found', message: `No route ${request.method} ${path}.` } });
   }
 
-  /** The API's list contract in small: q and phase filters, name order, an offset as the token. */
+  /**
+   * The API's list contract in small: q and phase filters, name order, and a token that is the
+   * offset bound to its search (`<offset>.<q>.<phase>.<sort>`), refused (undefined) for another search.
+   */
   private page(params: URLSearchParams) {
     const q = params.get('q')?.trim().toLowerCase() ?? '';
     const phase = params.get('phase') ?? '';
@@ -88,7 +92,10 @@ export class FakeApi {
     const matches = this.stores
       .filter((s) => (!q || s.name.includes(q) || s.tenant.includes(q)) && (!phase || s.state.phase === phase))
       .sort((a, b) => direction * a.name.localeCompare(b.name));
-    const start = Number(params.get('continue') ?? 0);
+    const search = `${q}.${phase}.${params.get('sort') ?? ''}`;
+    const token = params.get('continue');
+    if (token !== null && !token.endsWith(`.${search}`)) return undefined;
+    const start = token === null ? 0 : Number(token.split('.')[0]);
     const limit = Number(params.get('limit') ?? matches.length);
     const items = matches.slice(start, start + limit);
     const remainingItemCount = Math.max(0, matches.length - start - items.length);
@@ -96,7 +103,7 @@ export class FakeApi {
     for (const s of this.stores) byPhase[s.state.phase] = (byPhase[s.state.phase] ?? 0) + 1;
     return {
       items,
-      metadata: { remainingItemCount, ...(remainingItemCount ? { continue: String(start + items.length) } : {}) },
+      metadata: { remainingItemCount, ...(remainingItemCount ? { continue: `${start + items.length}.${search}` } : {}) },
       counts: { all: this.stores.length, byPhase },
     };
   }

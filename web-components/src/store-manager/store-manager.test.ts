@@ -110,7 +110,7 @@ describe('<store-manager>', () => {
     expect(list().shadowRoot!.querySelector('[part=counts]')!.textContent).toMatch(/7 stores\s+Failed 1\s+Ready 6/);
     await userEvent.click(page.getByRole('button', { name: 'Next →' }));
     await expect.poll(rows).toEqual(['shop-3', 'shop-4', 'shop-5']);
-    expect(listQueries().at(-1)).toBe('limit=3&continue=3&sort=name');
+    expect(listQueries().at(-1)).toBe('limit=3&continue=3...name&sort=name');
     await userEvent.click(page.getByRole('button', { name: 'Next →' }));
     await expect.poll(rows).toEqual(['shop-6']);
     await userEvent.click(page.getByRole('button', { name: '← Previous' }));
@@ -147,8 +147,13 @@ describe('<store-manager>', () => {
     await userEvent.type(page.getByRole('searchbox', { name: 'Search stores' }), 'shop{Enter}');
     await expect.poll(() => api.requests.at(-1)?.query).toBe('limit=3&q=shop&sort=name');
     expect(screen()).toEqual(['shop-3 shop-4 shop-5', 'Stores 4–6 of 7']);
+    // Next on the old search's page, while the new one is on its way, is not a page of either.
+    const asked = api.requests.length;
+    await userEvent.click(page.getByRole('button', { name: 'Next →' }));
     release();
     await expect.poll(screen).toEqual(['shop-0 shop-1 shop-2', 'Stores 1–3 of 7']);
+    expect(api.requests.slice(asked).filter((r) => r.path === '/stores' && r.query.includes('continue=')).map((r) => r.query)).toEqual([]);
+    expect(list().querySelector('[role=alert]')).toBeNull();
   });
 
   it('shows why the list cannot be loaded', async () => {

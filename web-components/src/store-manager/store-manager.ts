@@ -110,6 +110,8 @@ export class StoreManager extends LitElement {
    */
   private pageTokens = [''];
   private pageStarts = [0];
+  /** The search the page on screen was asked with: its `continue` token is bound to it. */
+  private pageSearch: StoreSearch | undefined;
   /** Only the newest list request may change the screen. */
   private listRequest = 0;
 
@@ -196,7 +198,8 @@ export class StoreManager extends LitElement {
     const request = ++this.listRequest;
     const index = this.pageTokens.length - 1;
     const start = this.pageStarts[index]!;
-    const page = await this.api.page({ limit: this.pageSize, continue: this.pageTokens[index] || undefined, ...this._search });
+    const search = this._search;
+    const page = await this.api.page({ limit: this.pageSize, continue: this.pageTokens[index] || undefined, ...search });
     if (request !== this.listRequest) return;
     // Every store of a later page was deleted: show the page before it.
     if (page.items.length === 0 && index > 0) {
@@ -208,6 +211,7 @@ export class StoreManager extends LitElement {
     this._page = page;
     this._pageIndex = index;
     this._pageStart = start;
+    this.pageSearch = search;
   }
 
   /**
@@ -232,6 +236,8 @@ export class StoreManager extends LitElement {
 
   private turnPage(event: CustomEvent<StorePageRequest>) {
     // From the page on screen: a second click before the first page arrives asks for the same page.
+    // A page of a search already replaced has no next page: the new search's first page is coming.
+    if (this.pageSearch !== this._search) return;
     const page = this._page;
     const shown = this._pageIndex + 1;
     if (event.detail.direction === 'next' && page?.metadata.continue) {
