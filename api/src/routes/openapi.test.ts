@@ -33,6 +33,22 @@ describe('the OpenAPI document', () => {
     const list = document.paths['/api/v1/stores'].get;
     expect(list.parameters.map((p) => p.name)).toEqual(['limit', 'continue', 'phase', 'q', 'sort']);
     expect(list.parameters.find((p) => p.name === 'sort')!.schema).toMatchObject({ default: 'name', enum: ['name', '-name', 'createdAt', '-createdAt', 'phase', '-phase'] });
-    expect(Object.keys(list.responses)).toEqual(['200', '400', '401']);
+    expect(Object.keys(list.responses)).toEqual(['200', '400', '401', '403', '429']);
+  });
+
+  it('documents the answers any route can give, and Retry-After where the client should wait', () => {
+    type Operation = { operationId: string; responses: Record<string, { headers?: Record<string, unknown> }> };
+    const operations = Object.values(document.paths).flatMap((path) => Object.values(path).filter((o): o is Operation => typeof o === 'object' && 'responses' in o));
+    expect(operations).toHaveLength(13);
+    for (const { operationId, responses } of operations) {
+      expect(Object.keys(responses), operationId).toEqual(expect.arrayContaining(['401', '403', '429']));
+      expect(responses['429']!.headers, operationId).toHaveProperty('Retry-After');
+    }
+    const writes = operations.filter((o) => /^(create|change|delete|rollback)/.test(o.operationId));
+    expect(writes.map((o) => o.operationId)).toHaveLength(6);
+    for (const { operationId, responses } of writes) {
+      expect(Object.keys(responses), operationId).toEqual(expect.arrayContaining(['502', '503']));
+      expect(responses['503']!.headers, operationId).toHaveProperty('Retry-After');
+    }
   });
 });

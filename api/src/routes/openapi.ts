@@ -17,10 +17,31 @@ const errorBody = {
   },
 };
 
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'Invalid input',
+  401: 'No or unknown token',
+  403: 'insufficient_scope: the token may not do this; origin_not_allowed: a page of an origin the API does not allow',
+  404: 'No such store (or not yours)',
+  409: 'Conflict (store_conflict, store_limit_reached, host_taken: another store holds the host)',
+  410: 'Already shown once',
+  413: 'Body too large',
+  415: 'Not JSON',
+  422: 'host_not_allowed: the store may not have this host; details.allowed says which it may',
+  429: 'rate_limited, or too_many_streams (event streams past a cap); Retry-After says when to try again',
+  502: 'platform_forbidden: the cluster refused the platform (its RBAC); the operator must act',
+  503: 'cluster_unavailable: the cluster is busy or not answering; Retry-After says when to try again',
+};
+const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer' } } };
+
 const errors = (...codes: number[]) => Object.fromEntries(codes.map((code) => [String(code), {
-  description: { 400: 'Invalid input', 401: 'No or unknown token', 404: 'No such store (or not yours)', 409: 'Conflict (store_conflict, store_limit_reached, host_taken: another store holds the host)', 410: 'Already shown once', 413: 'Body too large', 415: 'Not JSON', 422: 'host_not_allowed: the store may not have this host; details.allowed says which it may' }[code] ?? 'Error',
+  description: ERROR_DESCRIPTIONS[code] ?? 'Error',
+  ...(code === 429 || code === 503 ? { headers: RETRY_AFTER } : {}),
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
 }]));
+/** Any route: a token without the scope, a page of another origin, too many requests. */
+const anyRoute = [401, 403, 429];
+/** Routes that ask the cluster, not only the API's watch cache. */
+const asksCluster = [...anyRoute, 502, 503];
 
 const json = (schema: object) => ({ content: { 'application/json': { schema } } });
 const storeAnswer = (description: string) => ({ description, ...json({ type: 'object', properties: { store: { type: 'object' }, operation: { type: 'object' } } }) });
@@ -67,30 +88,30 @@ export function buildOpenApiDocument() {
           operationId: 'listStores',
           description: 'Stores you may see, from the watch cache. With `limit`, one page: pass its `metadata.continue` to get the next. The token holds the last row\'s sort key, so stores created or deleted meanwhile never make a row repeat or vanish.',
           parameters: queryParameters(listStoresQuery),
-          responses: { 200: { description: 'A page of stores, and the counts by phase', ...json(storePage) }, ...errors(400, 401) },
+          responses: { 200: { description: 'A page of stores, and the counts by phase', ...json(storePage) }, ...errors(400, ...anyRoute) },
         },
         post: {
           operationId: 'createStore',
           requestBody: { required: true, ...json(jsonSchema(createStoreBody)) },
-          responses: { 200: storeAnswer('The same store already exists'), 202: storeAnswer('Accepted: an install Job runs'), ...errors(400, 401, 409, 413, 415, 422) },
+          responses: { 200: storeAnswer('The same store already exists'), 202: storeAnswer('Accepted: an install Job runs'), ...errors(400, 409, 413, 415, 422, ...asksCluster) },
         },
       },
       '/api/v1/stores/{name}': {
         parameters: [nameParameter],
-        get: { operationId: 'getStore', responses: { 200: storeAnswer('The store and its state'), ...errors(400, 401, 404) } },
+        get: { operationId: 'getStore', responses: { 200: storeAnswer('The store and its state'), ...errors(400, 404, ...anyRoute) } },
         patch: {
           operationId: 'changeStore',
           requestBody: { required: true, ...json(jsonSchema(changeStoreBody)) },
-          responses: { 202: storeAnswer('Accepted: an upgrade Job runs'), ...errors(400, 401, 404, 409, 413, 415, 422) },
+          responses: { 202: storeAnswer('Accepted: an upgrade Job runs'), ...errors(400, 404, 409, 413, 415, 422, ...asksCluster) },
         },
-        delete: { operationId: 'deleteStore', responses: { 202: storeAnswer('Accepted: an uninstall Job runs'), ...errors(400, 401, 404, 409) } },
+        delete: { operationId: 'deleteStore', responses: { 202: storeAnswer('Accepted: an uninstall Job runs'), ...errors(400, 404, 409, ...asksCluster) } },
       },
       '/api/v1/stores/{name}/rollback': {
         parameters: [nameParameter],
         post: {
           operationId: 'rollbackStore',
           requestBody: { required: false, ...json(jsonSchema(rollbackBody)) },
-          responses: { 202: storeAnswer('Accepted: a rollback Job runs'), ...errors(400, 401, 404, 409, 413, 415, 422) },
+          responses: { 202: storeAnswer('Accepted: a rollback Job runs'), ...errors(400, 404, 409, 413, 415, 422, ...asksCluster) },
           description: 'Rolls back to a revision of GET .../revisions (0 = the previous one); the store then records that revision\'s settings.',
         },
       },
@@ -99,7 +120,7 @@ export function buildOpenApiDocument() {
         get: {
           operationId: 'storeRevisions',
           description: "The store's Helm release revisions, newest first, read from the cluster.",
-          responses: { 200: { description: 'Revisions: number, status, plan, time', ...json({ type: 'object', properties: { items: { type: 'array', items: { type: 'object' } } } }) }, ...errors(400, 401, 404) },
+          responses: { 200: { description: 'Revisions: number, status, plan, time', ...json({ type: 'object', properties: { items: { type: 'array', items: { type: 'object' } } } }) }, ...errors(400, 404, ...asksCluster) },
         },
       },
       '/stores': {
@@ -107,31 +128,31 @@ export function buildOpenApiDocument() {
           operationId: 'createStoreSeed',
           description: 'Unversioned alias of POST /api/v1/stores for the seed clients: {"name": "store1", "type": "woocommerce"}.',
           requestBody: { required: true, ...json(jsonSchema(createStoreBody)) },
-          responses: { 200: storeAnswer('The same store already exists'), 202: storeAnswer('Accepted: an install Job runs'), ...errors(400, 401, 409, 413, 415, 422) },
+          responses: { 200: storeAnswer('The same store already exists'), 202: storeAnswer('Accepted: an install Job runs'), ...errors(400, 409, 413, 415, 422, ...asksCluster) },
         },
       },
       '/stores/{name}': {
         parameters: [nameParameter],
-        delete: { operationId: 'deleteStoreSeed', description: 'Unversioned alias of DELETE /api/v1/stores/{name}.', responses: { 202: storeAnswer('Accepted: an uninstall Job runs'), ...errors(400, 401, 404, 409) } },
+        delete: { operationId: 'deleteStoreSeed', description: 'Unversioned alias of DELETE /api/v1/stores/{name}.', responses: { 202: storeAnswer('Accepted: an uninstall Job runs'), ...errors(400, 404, 409, ...asksCluster) } },
       },
       '/api/v1/stores/{name}/admin-credentials': {
         parameters: [nameParameter],
         post: {
           operationId: 'revealAdminCredentials',
           description: 'Shows the WordPress admin user and password once; later calls answer 410.',
-          responses: { 200: { description: 'The admin credentials', ...json({ type: 'object', properties: { username: { type: 'string' }, password: { type: 'string' }, loginUrl: { type: 'string' } } }) }, ...errors(400, 401, 404, 409, 410) },
+          responses: { 200: { description: 'The admin credentials', ...json({ type: 'object', properties: { username: { type: 'string' }, password: { type: 'string' }, loginUrl: { type: 'string' } } }) }, ...errors(400, 404, 409, 410, ...asksCluster) },
         },
       },
       '/api/v1/plans': {
-        get: { operationId: 'listPlans', responses: { 200: { description: 'The plans a store can have', ...json({ type: 'object' }) }, ...errors(401) } },
+        get: { operationId: 'listPlans', responses: { 200: { description: 'The plans a store can have', ...json({ type: 'object' }) }, ...errors(...anyRoute) } },
       },
       '/api/v1/stores/{name}/logs': {
         parameters: [nameParameter],
-        get: { operationId: 'storeLogs', responses: { 200: { description: 'The latest operation log', ...json({ type: 'object' }) }, ...errors(400, 401, 404) } },
+        get: { operationId: 'storeLogs', responses: { 200: { description: 'The latest operation log', ...json({ type: 'object' }) }, ...errors(400, 404, ...asksCluster) } },
       },
       '/api/v1/stores/{name}/events': {
         parameters: [nameParameter],
-        get: { operationId: 'storeEvents', responses: { 200: { description: 'Server-Sent Events: status and log', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...errors(400, 401, 404) } },
+        get: { operationId: 'storeEvents', responses: { 200: { description: 'Server-Sent Events: status and log', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...errors(400, 404, ...anyRoute) } },
       },
     },
   };
