@@ -87,8 +87,8 @@ export function streamStoreEvents(target: FeedTarget, deps: FeedDeps, sink: Feed
   let lastStatus = '';
   let followedJob: string | undefined;
   let logDone = false;
-  let stopFollowing: (() => void) | undefined;
-  let followedPod: string | undefined;
+  /** The operation pod whose log is followed, and how to stop. */
+  let following: { pod: string; stop: () => void } | undefined;
   let sent = 0;
   /** Progress of the followed Job: keys sent, the cursor of the latest, the summary last sent. */
   let progressSent = new Set<string>();
@@ -124,7 +124,7 @@ export function streamStoreEvents(target: FeedTarget, deps: FeedDeps, sink: Feed
 
   const startFollowing = (job: string) => {
     // Asked on every change while the log runs: once following, only that pod matters.
-    const pod = followedPod ? cache.pods.get(followedPod, PLATFORM_NAMESPACE) : reader.newestPod(name, job);
+    const pod = following ? cache.pods.get(following.pod, PLATFORM_NAMESPACE) : reader.newestPod(name, job);
     if (!pod) {
       const record = reader.record(name);
       if (isRecordOf(record, job, uid)) {
@@ -133,12 +133,15 @@ export function streamStoreEvents(target: FeedTarget, deps: FeedDeps, sink: Feed
       }
       return;
     }
-    if (pod.status?.phase === 'Pending' || stopFollowing) return;
-    followedPod = pod.metadata!.name!;
-    stopFollowing = logs.subscribe(PLATFORM_NAMESPACE, followedPod, 'provisioner', {
-      line: (text, n) => emitLine(job, text, n),
-      end: () => { logDone = true; },
-    });
+    if (pod.status?.phase === 'Pending' || following) return;
+    const podName = pod.metadata!.name!;
+    following = {
+      pod: podName,
+      stop: logs.subscribe(PLATFORM_NAMESPACE, podName, 'provisioner', {
+        line: (text, n) => emitLine(job, text, n),
+        end: () => { logDone = true; },
+      }),
+    };
   };
 
   const update = async () => {
@@ -156,9 +159,8 @@ export function streamStoreEvents(target: FeedTarget, deps: FeedDeps, sink: Feed
     }
     const job = reader.latestJob(name)?.metadata?.name;
     if (job && job !== followedJob) {
-      stopFollowing?.();
-      stopFollowing = undefined;
-      followedPod = undefined;
+      following?.stop();
+      following = undefined;
       followedJob = job;
       logDone = false;
       sent = 0;
@@ -187,7 +189,7 @@ export function streamStoreEvents(target: FeedTarget, deps: FeedDeps, sink: Feed
   sink.closed.addEventListener('abort', () => {
     unsubscribe();
     unsubscribeActivity?.();
-    stopFollowing?.();
+    following?.stop();
   });
   void update();
 }
