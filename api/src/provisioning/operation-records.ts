@@ -21,10 +21,10 @@ export async function saveOperationRecord(kube: KubeClients, store: string, reco
   if (created === 'existed') await kube.core.replaceNamespacedConfigMap({ namespace: PLATFORM_NAMESPACE, name: operationRecordName(store), body });
 }
 
-/** The provisioner's log (capped unless `limitBytes` is undefined); '' when it cannot be read (the pod is going or gone). */
-export async function readProvisionerLog(kube: KubeClients, pod: k8s.V1Pod | undefined, limitBytes: number | undefined = MAX_SAVED_LOG_BYTES): Promise<string> {
+/** The provisioner's log (capped unless `limitBytes` is null); '' when it cannot be read (the pod is going or gone). */
+export async function readProvisionerLog(kube: KubeClients, pod: k8s.V1Pod | undefined, limitBytes: number | null = MAX_SAVED_LOG_BYTES): Promise<string> {
   if (!pod) return '';
-  const body = await kube.core.readNamespacedPodLog({ namespace: PLATFORM_NAMESPACE, name: pod.metadata!.name!, container: 'provisioner', limitBytes }).catch(() => '');
+  const body = await kube.core.readNamespacedPodLog({ namespace: PLATFORM_NAMESPACE, name: pod.metadata!.name!, container: 'provisioner', limitBytes: limitBytes ?? undefined }).catch(() => '');
   return isKubeletReadFailure(body) ? '' : body;
 }
 

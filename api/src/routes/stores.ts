@@ -160,7 +160,7 @@ export function storesRouter(deps: StoreRouteDeps): { api: Router; seed: Router 
     let log = isRecordOf(record, job, store.uid) ? record.log : '';
     if (pod && pod.status?.phase !== 'Pending') {
       // A pod on its way out may answer with nothing: the saved log is then the better answer.
-      log = (await readProvisionerLog(deps.kube, pod, undefined)) || log;
+      log = (await readProvisionerLog(deps.kube, pod, null)) || log;
     }
     ctx.body = { job, message: store.state.message, lines: log.split('\n').filter(Boolean) };
   });
