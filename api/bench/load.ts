@@ -4,6 +4,7 @@ import * as k8s from '@kubernetes/client-node';
 import { expect } from 'vitest';
 import { kubeConfig, waitFor } from '../../cluster/test/harness.ts';
 import { followPodLog } from '../src/kube/pod-log.ts';
+import { type NodeCpu, sampleNodeCpu } from './node-cpu.ts';
 import type { Client } from '../test/api-process.ts';
 import { subscribe } from '../test/sse-subscribers.ts';
 
@@ -68,6 +69,8 @@ export interface UpgradeViewing {
   slowest: Array<{ line: number; first: number; last: number }>;
   /** The API's own event-loop delay (max) and time in GC while the upgrade was watched (ms). */
   api: { loopDelayMax: number; gc: number };
+  /** The node's CPUs from the change to the log's end. */
+  node: NodeCpu;
 }
 
 /** The API's /metrics numbers by name (the first sample of each, summed over labels for GC). */
@@ -91,6 +94,7 @@ export async function viewUpgrade(api: { url: string; token: string; alice: Clie
     await watching.connected;
     // Read once so the API's event-loop histogram starts again (prom-client resets it per read).
     const before = await apiLoad(api.url);
+    const nodeCpu = sampleNodeCpu();
     const changed = await api.alice.change(name, { title: 'P4 bench' });
     expect(changed.status).toBe(202);
     const job = changed.body.operation.job as string;
@@ -104,6 +108,7 @@ export async function viewUpgrade(api: { url: string; token: string; alice: Clie
       void text;
       direct.set(`${job}:${++line}`, performance.now());
     }
+    const node = nodeCpu.stop();
     // The container has exited: give the viewers a moment for the last lines.
     await waitFor('every viewer to get every line', async () =>
       (watching.read().arrivals.every((seen) => [...direct.keys()].every((id) => seen.has(id))) ? true : undefined), 30_000, 100).catch(() => undefined);
@@ -122,7 +127,7 @@ export async function viewUpgrade(api: { url: string; token: string; alice: Clie
     }
     const slowest = perLine.sort((a, b) => b.last - a.last).slice(0, 5).map(({ line, first, last }) => ({ line, first, last }));
     const after = await apiLoad(api.url);
-    return { job, lines: direct.size, latencies, missing, progress, chunks, slowest, api: { loopDelayMax: after.loopDelayMax, gc: (after.gcSeconds - before.gcSeconds) * 1000 } };
+    return { job, lines: direct.size, latencies, missing, progress, chunks, slowest, api: { loopDelayMax: after.loopDelayMax, gc: (after.gcSeconds - before.gcSeconds) * 1000 }, node };
   } finally {
     controller.abort();
   }

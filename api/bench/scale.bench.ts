@@ -30,6 +30,7 @@ const apis: ApiProcess[] = [];
 beforeAll(() => preparePlatform(), 600_000);
 afterAll(() => Promise.all(apis.map((a) => a.kill())));
 
+const percent = (value: number) => `${value.toFixed(0)} %`;
 const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 1)} ms`;
 const table = (title: string, rows: string[][]) => {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
@@ -209,7 +210,7 @@ it(`P4: ${P4_SUBSCRIBERS} SSE subscribers on one store`, async () => {
   await alice.create({ name });
   await waitForPhase(alice, name, 'Ready');
   try {
-    const { job, lines, latencies, missing, progress, chunks, slowest, api: load } = await viewUpgrade({ url: api.url, token: TOKENS.alice, alice }, name, P4_SUBSCRIBERS);
+    const { job, lines, latencies, missing, progress, chunks, slowest, api: load, node } = await viewUpgrade({ url: api.url, token: TOKENS.alice, alice }, name, P4_SUBSCRIBERS);
     table(`P4 ${P4_SUBSCRIBERS} subscribers × ${lines} log lines of ${job}`, [
       ['delivered', String(latencies.length), `missing ${missing}`],
       ['progress events per subscriber', `min ${Math.min(...progress)}`, `max ${Math.max(...progress)}`],
@@ -217,6 +218,7 @@ it(`P4: ${P4_SUBSCRIBERS} SSE subscribers on one store`, async () => {
       ['latency vs direct follow', `median ${ms(percentile(latencies, 50))}`, `p99 ${ms(percentile(latencies, 99))}`, `max ${ms(Math.max(...latencies))}`],
       ['goal p99 ≤ 100 ms', percentile(latencies, 99) <= 100 ? 'met' : 'not met', ''],
       ['the API meanwhile', `event-loop delay max ${ms(load.loopDelayMax)}`, `GC ${ms(load.gc)}`],
+      ['the node meanwhile', `busy ${percent(node.busy)}, stolen ${percent(node.steal)}`, `saturated ${node.saturated} of ${node.windows} × 200 ms`, `most stolen ${percent(node.maxSteal)}`],
       ...slowest.map(({ line, first, last }) => [`line ${line}`, `first viewer ${ms(first)}`, `last viewer ${ms(last)}`]),
     ].map((r) => (r.length === 3 ? [...r, ''] : r)));
     await recordBenchResult({
@@ -227,6 +229,9 @@ it(`P4: ${P4_SUBSCRIBERS} SSE subscribers on one store`, async () => {
         { name: 'log lines missing', value: missing, unit: 'lines', goal: { op: '<=', value: 0 } },
         { name: 'progress events per subscriber (min)', value: Math.min(...progress), unit: 'events' },
         { name: 'latency vs direct follow: p99', value: percentile(latencies, 99), unit: 'ms', goal: { op: '<=', value: 100 } },
+        { name: 'node CPU busy', value: node.busy, unit: '%' },
+        { name: 'node CPU stolen by the hypervisor', value: node.steal, unit: '%' },
+        { name: '200 ms windows with the node saturated', value: node.saturated, unit: 'windows' },
       ],
     });
   } finally {

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { sampleNodeCpu, shares } from './node-cpu.ts';
+
+describe('shares', () => {
+  it('counts idle, iowait and steal as not busy, and steal apart', () => {
+    // user nice system idle iowait irq softirq steal
+    const from = [100, 0, 50, 1000, 10, 0, 5, 20];
+    const to = [160, 0, 70, 1080, 20, 0, 10, 30];
+    expect(shares(from, to)).toEqual({ busy: 50, steal: 10 });
+  });
+});
+
+describe('sampleNodeCpu', () => {
+  it('reads this machine\'s CPUs in 200 ms windows', async () => {
+    const sampler = sampleNodeCpu();
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    const cpu = sampler.stop();
+    expect(cpu.windows).toBe(2);
+    expect(cpu.busy).toBeGreaterThanOrEqual(0);
+    expect(cpu.busy + cpu.steal).toBeLessThanOrEqual(100);
+  });
+});
