@@ -8,9 +8,10 @@
 // A slice is 200 writers, one store's audience in P4, so a line reaches all of them in one
 // turn. Slices of 20 spread one line over ten turns, and on a busy node each turn could wait
 // behind other work. P4 p99 on one node and day (half of the runs taken alternately): with
-// slices of 20, 76–305 ms, 5 of 9 runs ≤ 100 ms; with 200, 56–239 ms, 10 of 15 ≤ 100 ms (the
-// worst runs came when the hypervisor took 10 % or more of the node's CPU). The price: the median
-// line is later (15–20 ms against 8–14 ms) and the loop's longest stall longer.
+// slices of 20, 76–305 ms, 5 of 9 runs ≤ 100 ms; with 200, 56–239 ms, 10 of 15 ≤ 100 ms. The
+// slowest runs that also measured the node had 10–12 % of its CPU taken by the hypervisor.
+// The price: the median line is later (15–20 ms against 8–14 ms), the loop's longest stall
+// longer.
 export type Flush = () => void;
 
 export interface FlushQueueOptions {
