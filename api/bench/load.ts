@@ -1,14 +1,18 @@
 // The loads of P3 and P4, against any API (a host process or the pod in the cluster): a burst
 // of creates each sent twice, and many viewers of one store following an upgrade's log.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as k8s from '@kubernetes/client-node';
 import { expect } from 'vitest';
 import { kubeConfig, waitFor } from '../../cluster/test/harness.ts';
 import { followPodLog } from '../src/kube/pod-log.ts';
 import { type NodeCpu, sampleNodeCpu } from './node-cpu.ts';
 import type { Client } from '../test/api-process.ts';
-import { subscribe } from '../test/sse-subscribers.ts';
+import { monotonicMs } from '../test/sse-subscribers.ts';
+import { subscribeInProcesses } from './viewer-processes.ts';
 
 const SYSTEM = 'storefleet-system';
+/** Processes the viewers are spread over (viewer-process.ts says why). */
+const VIEWER_PROCESSES = Number(process.env.BENCH_P4_VIEWER_PROCESSES ?? 4);
 
 export const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -71,6 +75,12 @@ export interface UpgradeViewing {
   api: { loopDelayMax: number; gc: number };
   /** The node's CPUs from the change to the log's end. */
   node: NodeCpu;
+  /**
+   * The measuring side's event-loop delay (max, ms): the worst of the viewer processes (a
+   * viewer stamps a line late by as much), and this process, whose direct follow is the
+   * reference (a line stamped late here makes the viewers look early).
+   */
+  harness: { viewersLoopDelayMax: number; followerLoopDelayMax: number };
 }
 
 /** The API's /metrics numbers by name (the first sample of each, summed over labels for GC). */
@@ -89,12 +99,15 @@ export async function viewUpgrade(api: { url: string; token: string; alice: Clie
   const kc = kubeConfig();
   const core = kc.makeApiClient(k8s.CoreV1Api);
   const controller = new AbortController();
+  const watching = subscribeInProcesses(api.url, api.token, name, viewers, VIEWER_PROCESSES);
   try {
-    const watching = subscribe(api.url, api.token, name, viewers, controller.signal);
     await watching.connected;
     // Read once so the API's event-loop histogram starts again (prom-client resets it per read).
     const before = await apiLoad(api.url);
     const nodeCpu = sampleNodeCpu();
+    const followerLoop = monitorEventLoopDelay({ resolution: 10 });
+    followerLoop.enable();
+    watching.startClock();
     const changed = await api.alice.change(name, { title: 'P4 bench' });
     expect(changed.status).toBe(202);
     const job = changed.body.operation.job as string;
@@ -106,15 +119,17 @@ export async function viewUpgrade(api: { url: string; token: string; alice: Clie
     let line = 0;
     for await (const text of followPodLog(kc, SYSTEM, pod, 'provisioner', controller.signal)) {
       void text;
-      direct.set(`${job}:${++line}`, performance.now());
+      direct.set(`${job}:${++line}`, monotonicMs());
     }
     const node = nodeCpu.stop();
+    followerLoop.disable();
+    watching.stopClock();
     // The container has exited: give the viewers a moment for the last lines.
     await waitFor('every viewer to get every line', async () =>
-      (watching.read().arrivals.every((seen) => [...direct.keys()].every((id) => seen.has(id))) ? true : undefined), 30_000, 100).catch(() => undefined);
+      ((await watching.read()).arrivals.every((seen) => [...direct.keys()].every((id) => seen.has(id))) ? true : undefined), 30_000, 100).catch(() => undefined);
     const latencies: number[] = [];
     let missing = 0;
-    const { arrivals, progress, chunks } = watching.read();
+    const { arrivals, progress, chunks, loopDelayMax: viewersLoopDelayMax } = await watching.read();
     const perLine = [...direct].map(([id, at], i) => ({ line: i + 1, first: Infinity, last: -Infinity, at, id }));
     for (const seen of arrivals) {
       for (const line of perLine) {
@@ -127,8 +142,9 @@ export async function viewUpgrade(api: { url: string; token: string; alice: Clie
     }
     const slowest = perLine.sort((a, b) => b.last - a.last).slice(0, 5).map(({ line, first, last }) => ({ line, first, last }));
     const after = await apiLoad(api.url);
-    return { job, lines: direct.size, latencies, missing, progress, chunks, slowest, api: { loopDelayMax: after.loopDelayMax, gc: (after.gcSeconds - before.gcSeconds) * 1000 }, node };
+    return { job, lines: direct.size, latencies, missing, progress, chunks, slowest, api: { loopDelayMax: after.loopDelayMax, gc: (after.gcSeconds - before.gcSeconds) * 1000 }, node, harness: { viewersLoopDelayMax, followerLoopDelayMax: followerLoop.max / 1e6 } };
   } finally {
     controller.abort();
+    watching.close();
   }
 }

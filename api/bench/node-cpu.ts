@@ -4,7 +4,7 @@
 // printed beside the result so a reader can tell which.
 import { readFileSync } from 'node:fs';
 
-const WINDOW_MS = 200;
+export const WINDOW_MS = 200;
 
 /** user, nice, system, idle, iowait, irq, softirq, steal (clock ticks, all CPUs). */
 function cpuTicks(): number[] {

@@ -4,10 +4,12 @@
 // viewers in this one process the last of them was measured late by the others' parsing.
 import http from 'node:http';
 import { createParser } from 'eventsource-parser';
-import { waitFor } from '../../cluster/test/harness.ts';
+
+/** Milliseconds on CLOCK_MONOTONIC: one clock for every process on this machine, so viewers in other processes can be compared. */
+export const monotonicMs = () => Number(process.hrtime.bigint()) / 1e6;
 
 export interface Arrivals {
-  /** Per viewer: log line (`<job>:<line>`, the event id without its progress cursor) → arrival time (performance.now()). */
+  /** Per viewer: log line (`<job>:<line>`, the event id without its progress cursor) → arrival time (monotonicMs()). */
   arrivals: Array<Map<string, number>>;
   /** Per viewer: how many `progress` events reached it. */
   progress: number[];
@@ -37,7 +39,7 @@ class Viewer {
   });
 
   received(text: string) {
-    this.unparsed.push({ text, at: performance.now() });
+    this.unparsed.push({ text, at: monotonicMs() });
     this.chunks += 1;
   }
 
@@ -53,19 +55,27 @@ class Viewer {
 export function subscribe(apiUrl: string, token: string, store: string, count: number, signal: AbortSignal): Subscribers {
   const viewers = Array.from({ length: count }, () => new Viewer());
   let open = 0;
+  let opened = () => {};
+  const connected = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${open} of ${count} viewers connected in 60 s`)), 60_000);
+    opened = () => {
+      if (++open < count) return;
+      clearTimeout(timer);
+      resolve();
+    };
+  });
   for (const viewer of viewers) {
     // node:http, not fetch: the viewers share this process with the direct follower they are
     // measured against, and 200 web-stream readers stalled it (event-loop lag max 113–181 ms,
     // 48–111 ms with node:http).
     const request = http.get(`${apiUrl}/api/v1/stores/${store}/events`, { headers: { Authorization: `Bearer ${token}` }, signal }, (response) => {
-      open++;
+      opened();
       response.setEncoding('utf8');
       response.on('data', (text: string) => viewer.received(text));
       response.on('error', () => undefined); // aborted at the end
     });
     request.on('error', () => undefined);
   }
-  const connected = waitFor(`${count} viewers to connect`, async () => (open === count ? true : undefined), 60_000, 50);
   return {
     read: () => {
       for (const viewer of viewers) viewer.parse();
