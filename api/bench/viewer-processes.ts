@@ -27,7 +27,7 @@ export function subscribeInProcesses(apiUrl: string, token: string, store: strin
     serialization: 'advanced', // Maps of arrivals go across as they are
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   }));
-  const next = (child: ChildProcess, type: FromViewers['type'] | 'read'): Promise<FromViewers> => new Promise((resolve, reject) => {
+  const next = (child: ChildProcess, type: FromViewers['type']): Promise<FromViewers> => new Promise((resolve, reject) => {
     const onMessage = (message: FromViewers) => {
       if (message.type !== type && message.type !== 'failed') return;
       child.off('message', onMessage);

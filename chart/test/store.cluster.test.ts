@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildLimitRange, buildResourceQuota } from '../../api/src/provisioning/guardrails.ts';
 import { buildCredentialsSecret } from '../../api/src/store/credentials.ts';
 import { plans, type PlanName } from '../../api/src/store/plans.ts';
+import { isFinished, jobCondition } from '../../api/src/store/state.ts';
 import { deleteNamespaces, kubeConfig, kubectlBinary, uniqueName, waitFor } from '../../cluster/test/harness.ts';
 import { buildStoreImages } from '../../cluster/test/store-images.ts';
 import { chartDir, valuesFile } from './render.ts';
@@ -119,17 +120,13 @@ const jobStory = (name: string) => [
 
 /** Waits for the Job's final condition: a Job failed by its deadline before any pod ran has no failed pod to count. */
 async function runJob(name: string): Promise<string> {
-  const finished = (job: k8s.V1Job) => job.status?.conditions?.find((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
-  let job: k8s.V1Job | undefined;
-  try {
-    job = await waitFor(`job ${name} to finish`, async () => {
-      const current = await batch.readNamespacedJob({ namespace, name });
-      return finished(current) ? current : undefined;
-    }, RUN_JOB_WAIT_MS, 2000);
-  } catch (error) {
-    throw new Error(`${(error as Error).message}\n${jobStory(name)}`);
-  }
-  if (finished(job)!.type !== 'Complete') throw new Error(`job ${name} failed\n${jobStory(name)}`);
+  const job = await waitFor(`job ${name} to finish`, async () => {
+    const current = await batch.readNamespacedJob({ namespace, name });
+    return isFinished(current) ? current : undefined;
+  }, RUN_JOB_WAIT_MS, 2000).catch((error: Error) => {
+    throw new Error(`${error.message}\n${jobStory(name)}`);
+  });
+  if (!jobCondition(job, 'Complete')) throw new Error(`job ${name} failed\n${jobStory(name)}`);
   return kubectl('logs', `job/${name}`);
 }
 

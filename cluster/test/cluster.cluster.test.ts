@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { isFinished } from '../../api/src/store/state.ts';
 import { buildImage, deleteNamespaces, kubeConfig, repoRoot, statusOf, uniqueName, waitFor } from './harness.ts';
 
 const kc = kubeConfig();
@@ -137,7 +138,8 @@ describe('the test cluster', () => {
 
       const job = await waitFor('the helm Job to finish', async () => {
         const current = await batch.readNamespacedJob({ namespace: jobNamespace, name: 'helm-probe' });
-        return current.status?.succeeded || current.status?.failed ? current : undefined;
+        // By its final condition: a Job its deadline failed before a pod was counted has no failed pod.
+        return isFinished(current) ? current : undefined;
       }, 240_000);
 
       const pods = await core.listNamespacedPod({ namespace: jobNamespace, labelSelector: 'job-name=helm-probe' });
