@@ -5,11 +5,19 @@ import { kubeConfig } from '../../cluster/test/harness.ts';
 
 const SYSTEM = 'storefleet-system';
 
-const finished = (job: k8s.V1Job) => (job.status?.conditions ?? []).some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
-const exitedZero = (pod: k8s.V1Pod) => (pod.status?.containerStatuses ?? []).some((c) => c.name === 'provisioner' && c.state?.terminated?.exitCode === 0);
-/** A Job runs until the Job controller says it ended or one of its pods' provisioner exited 0 (it is done then). */
-const runs = (job: k8s.V1Job, pods: k8s.V1Pod[]) => !finished(job) && !job.metadata?.deletionTimestamp
-  && !pods.some((pod) => pod.metadata?.labels?.['job-name'] === job.metadata?.name && exitedZero(pod));
+const condition = (job: k8s.V1Job, ...types: string[]) => (job.status?.conditions ?? []).some((c) => types.includes(c.type) && c.status === 'True');
+const provisioner = (pod: k8s.V1Pod) => (pod.status?.containerStatuses ?? []).find((c) => c.name === 'provisioner');
+const exitedZero = (pod: k8s.V1Pod) => provisioner(pod)?.state?.terminated?.exitCode === 0;
+const stopped = (pod: k8s.V1Pod) => ['Succeeded', 'Failed'].includes(pod.status?.phase ?? '') || provisioner(pod)?.state?.terminated !== undefined;
+/**
+ * A Job runs until the Job controller says it ended, or one of its pods' provisioner exited 0
+ * (it is done then), or the controller gave up (FailureTarget) and none of its pods still runs.
+ */
+const runs = (job: k8s.V1Job, pods: k8s.V1Pod[]) => {
+  if (condition(job, 'Complete', 'Failed') || job.metadata?.deletionTimestamp) return false;
+  const own = pods.filter((pod) => pod.metadata?.labels?.['job-name'] === job.metadata?.name);
+  return !own.some(exitedZero) && !(condition(job, 'FailureTarget') && own.every(stopped));
+};
 
 export interface FleetSnapshot {
   /** store → Jobs of its current namespace that run (not finished, not being deleted). */

@@ -42,15 +42,24 @@ describe('deriveState', () => {
     expect(deriveState({ namespace, job: { ...waiting, metadata: { ...waiting.metadata, labels: { 'storefleet.io/operation': 'uninstall', 'storefleet.io/seq': '3' } } } })).toMatchObject({ phase: 'Deleting', reason: 'Queued' });
   });
 
-  it('is Failed with the termination message as the reason a person reads', () => {
-    const state = deriveState({ namespace, job: job('install', [{ type: 'Failed', reason: 'BackoffLimitExceeded' }]), pod: pod('Failed', 'The store did not become ready within 5m.') });
-    expect(state).toMatchObject({ phase: 'Failed', reason: 'InstallFailed', message: 'The store did not become ready within 5m.' });
+  it('is Failed with the termination message as the reason a person reads, once the record is saved', () => {
+    const failedJob = job('install', [{ type: 'Failed', reason: 'BackoffLimitExceeded' }]);
+    const exited = pod('Failed', 'The store did not become ready within 5m.');
+    expect(deriveState({ namespace, job: failedJob, pod: exited, savedMessage: 'The store did not become ready within 5m.' })).toMatchObject({ phase: 'Failed', reason: 'InstallFailed', message: 'The store did not become ready within 5m.' });
+  });
+
+  it('is not Failed before the reason is saved, so deleting the pod then loses nothing a reader was shown', () => {
+    const exited = pod('Failed', 'The chart refused the settings.');
+    for (const condition of ['FailureTarget', 'Failed']) {
+      expect(deriveState({ namespace, job: job('install', [{ type: condition }]), pod: exited })).toMatchObject({ phase: 'Provisioning', reason: 'Finishing' });
+    }
+    expect(deriveState({ namespace, job: job('uninstall', [{ type: 'Failed' }]), pod: exited })).toMatchObject({ phase: 'Deleting', reason: 'Finishing' });
   });
 
   it('falls back to the saved message once the pod is gone, then to the Job condition', () => {
     const failedJob = job('install', [{ type: 'Failed', reason: 'DeadlineExceeded' }]);
     expect(deriveState({ namespace, job: failedJob, savedMessage: 'saved reason' }).message).toBe('saved reason');
-    expect(deriveState({ namespace, job: failedJob }).message).toMatch(/took longer than the Job's deadline/);
+    expect(deriveState({ namespace, job: failedJob, savedMessage: '' }).message).toMatch(/took longer than the Job's deadline/);
   });
 
   it('is Deleting during an uninstall and when the namespace terminates', () => {
@@ -66,6 +75,14 @@ describe('operationRunning (one notion shared by the state, the busy check, the 
     expect(operationRunning(running, [provisionerPod('shop1-install-3', 0, '2026-01-01T00:01:40Z')])).toBe(false);
     expect(operationRunning(job('install', [{ type: 'Complete' }]), [])).toBe(false);
     expect(operationRunning(job('install', [{ type: 'Failed' }]), [])).toBe(false);
+  });
+
+  it('stops at FailureTarget once the last pod\'s provisioner has stopped, not while it still runs', () => {
+    const givenUp = job('install', [{ type: 'FailureTarget' }]);
+    expect(operationRunning(givenUp, [provisionerPod('shop1-install-3', 1, '2026-01-01T00:01:40Z')])).toBe(false);
+    expect(operationRunning(givenUp, [])).toBe(false);
+    const stopping = { ...provisionerPod('shop1-install-3', 0, ''), status: { phase: 'Running', containerStatuses: [{ name: 'provisioner', image: 'p', imageID: '', ready: true, restartCount: 0, state: { running: {} } }] } };
+    expect(operationRunning(givenUp, [stopping])).toBe(true);
   });
 
   it('still runs while a first attempt failed and its retry has not exited, and ignores other Jobs\' pods', () => {

@@ -71,15 +71,26 @@ export function newestPod(pods: readonly V1Pod[], jobName: string): V1Pod | unde
     .sort((a, b) => new Date(b.metadata!.creationTimestamp!).getTime() - new Date(a.metadata!.creationTimestamp!).getTime())[0];
 }
 
+/** Whether the pod's provisioner has stopped for good (its pods never restart it). */
+function provisionerEnded(pod: V1Pod): boolean {
+  const phase = pod.status?.phase;
+  if (phase === 'Succeeded' || phase === 'Failed') return true;
+  return pod.status?.containerStatuses?.find((status) => status.name === 'provisioner')?.state?.terminated !== undefined;
+}
+
 /**
  * The one notion of "this operation still runs" that the store's state, the busy check, the
  * reconciler, fail-fast and the tests' invariants share: not when the Job has finished, nor
  * once its provisioner exited 0 (nothing of it runs any more; only the Job controller's
- * Complete is still to come). `pods` are the platform namespace's pods, any Job's.
+ * Complete is still to come), nor once the Job controller gave up (FailureTarget) and its
+ * last pod has stopped: no pod of it runs, and its Failed may be seconds away on a busy
+ * node. `pods` are the platform namespace's pods, any Job's.
  */
 export function operationRunning(job: V1Job, pods: readonly V1Pod[]): boolean {
   if (isFinished(job) || job.metadata?.deletionTimestamp) return false;
-  return provisionerSucceededAt(newestPod(pods, job.metadata!.name!)) === undefined;
+  const pod = newestPod(pods, job.metadata!.name!);
+  if (jobFailure(job)) return pod !== undefined && !provisionerEnded(pod);
+  return provisionerSucceededAt(pod) === undefined;
 }
 
 /** Whether the operation succeeded: Complete, or its provisioner exited 0 (see operationRunning). */
@@ -140,11 +151,21 @@ export function deriveState({ namespace, job, pod, savedMessage, pendingIntent, 
     // Ended early because it could not succeed: that reason, not the deadline it was given.
     const note = readFailureNote(job);
     if (note) return withOperation({ phase: 'Failed', reason: note.kind, message: note.message, since: note.failedAt });
+    // Failed is said once the reason and log are saved (the reconciler's next pass): a pod
+    // deleted after a reader saw Failed must not take the reason with it.
+    if (savedMessage === undefined) {
+      return withOperation({
+        phase: operation.type === 'uninstall' ? 'Deleting' : 'Provisioning',
+        reason: 'Finishing',
+        message: `The ${operation.type} stopped; saving its log and reason.`,
+        since: iso(failed.lastTransitionTime),
+      });
+    }
     const verb = operation.type === 'uninstall' ? 'Deleting the store' : `The ${operation.type}`;
     const fallback = failed.reason === 'DeadlineExceeded'
       ? `${verb} took longer than the Job's deadline and was stopped.`
       : `${verb} failed${failed.message ? `: ${failed.message}` : '.'}`;
-    return withOperation({ phase: 'Failed', reason: `${capitalize(operation.type)}Failed`, message: why ?? fallback, since: iso(failed.lastTransitionTime) });
+    return withOperation({ phase: 'Failed', reason: `${capitalize(operation.type)}Failed`, message: why || fallback, since: iso(failed.lastTransitionTime) });
   }
   if (job.spec?.suspend && !pod) {
     const place = queuePosition ? `number ${queuePosition} in line` : 'in line';
