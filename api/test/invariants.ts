@@ -70,7 +70,7 @@ export async function snapshot(stores: readonly string[]): Promise<FleetSnapshot
 function uninstalled(snap: FleetSnapshot, ns: k8s.V1Namespace): boolean {
   const intent = JSON.parse(ns.metadata?.annotations?.['storefleet.io/operation'] ?? '{}') as { job?: string; operation?: string };
   const job = snap.jobs.find((j) => j.metadata?.name === intent.job);
-  return intent.operation === 'uninstall' && !!job && !runs(job, snap.pods) && !(job.status?.conditions ?? []).some((c) => c.type === 'Failed' && c.status === 'True');
+  return intent.operation === 'uninstall' && !!job && !runs(job, snap.pods) && !condition(job, 'Failed', 'FailureTarget');
 }
 
 /** What must hold at every moment: at most one running Job per store, and no store over its slots. */

@@ -164,11 +164,13 @@ export class StoreReader {
       const namespace = await this.kube.core.readNamespace({ name: storeNamespace(name) });
       if (namespace.metadata?.labels?.[LABELS.store] !== name) return undefined;
       const selector = `${LABELS.store}=${name}`;
-      const [jobs, pods] = await Promise.all([
+      const [jobs, pods, record] = await Promise.all([
         this.kube.batch.listNamespacedJob({ namespace: PLATFORM_NAMESPACE, labelSelector: selector }),
         this.kube.core.listNamespacedPod({ namespace: PLATFORM_NAMESPACE, labelSelector: selector }),
+        // A failed store is Failed only with its saved record (state.ts).
+        this.kube.core.readNamespacedConfigMap({ namespace: PLATFORM_NAMESPACE, name: operationRecordName(name) }).catch(() => undefined),
       ]);
-      return toStoreView(namespace, jobs.items, pods.items, undefined, this.tls);
+      return toStoreView(namespace, jobs.items, pods.items, readRecord(record), this.tls);
     } catch (error) {
       if (statusCode(error) === 404) return undefined;
       throw error;

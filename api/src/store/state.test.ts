@@ -77,12 +77,16 @@ describe('operationRunning (one notion shared by the state, the busy check, the 
     expect(operationRunning(job('install', [{ type: 'Failed' }]), [])).toBe(false);
   });
 
-  it('stops at FailureTarget once the last pod\'s provisioner has stopped, not while it still runs', () => {
+  it('stops at FailureTarget once every pod\'s provisioner has stopped, not while one still runs', () => {
     const givenUp = job('install', [{ type: 'FailureTarget' }]);
-    expect(operationRunning(givenUp, [provisionerPod('shop1-install-3', 1, '2026-01-01T00:01:40Z')])).toBe(false);
+    const failedPod = provisionerPod('shop1-install-3', 1, '2026-01-01T00:01:40Z');
+    expect(operationRunning(givenUp, [failedPod])).toBe(false);
     expect(operationRunning(givenUp, [])).toBe(false);
     const stopping = { ...provisionerPod('shop1-install-3', 0, ''), status: { phase: 'Running', containerStatuses: [{ name: 'provisioner', image: 'p', imageID: '', ready: true, restartCount: 0, state: { running: {} } }] } };
     expect(operationRunning(givenUp, [stopping])).toBe(true);
+    // An evicted pod still stopping beside its failed replacement (the newest): still running.
+    const replacement = { ...failedPod, metadata: { ...failedPod.metadata, name: 'shop1-install-3-y', creationTimestamp: new Date('2026-01-01T00:01:30Z') } };
+    expect(operationRunning(givenUp, [stopping, replacement])).toBe(true);
   });
 
   it('still runs while a first attempt failed and its retry has not exited, and ignores other Jobs\' pods', () => {

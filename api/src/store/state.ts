@@ -72,7 +72,7 @@ export function newestPod(pods: readonly V1Pod[], jobName: string): V1Pod | unde
 }
 
 /** Whether the pod's provisioner has stopped for good (its pods never restart it). */
-function provisionerEnded(pod: V1Pod): boolean {
+function provisionerStopped(pod: V1Pod): boolean {
   const phase = pod.status?.phase;
   if (phase === 'Succeeded' || phase === 'Failed') return true;
   return pod.status?.containerStatuses?.find((status) => status.name === 'provisioner')?.state?.terminated !== undefined;
@@ -88,9 +88,10 @@ function provisionerEnded(pod: V1Pod): boolean {
  */
 export function operationRunning(job: V1Job, pods: readonly V1Pod[]): boolean {
   if (isFinished(job) || job.metadata?.deletionTimestamp) return false;
-  const pod = newestPod(pods, job.metadata!.name!);
-  if (jobFailure(job)) return pod !== undefined && !provisionerEnded(pod);
-  return provisionerSucceededAt(pod) === undefined;
+  const name = job.metadata!.name!;
+  // Every pod, not just the newest: a replacement may have started while an evicted one still stops.
+  if (jobFailure(job)) return pods.some((pod) => pod.metadata?.labels?.['job-name'] === name && !provisionerStopped(pod));
+  return provisionerSucceededAt(newestPod(pods, name)) === undefined;
 }
 
 /** Whether the operation succeeded: Complete, or its provisioner exited 0 (see operationRunning). */
@@ -157,7 +158,7 @@ export function deriveState({ namespace, job, pod, savedMessage, pendingIntent, 
       return withOperation({
         phase: operation.type === 'uninstall' ? 'Deleting' : 'Provisioning',
         reason: 'Finishing',
-        message: `The ${operation.type} stopped; saving its log and reason.`,
+        message: `The ${operation.type} failed; its log and reason are saved once its pod has stopped.`,
         since: iso(failed.lastTransitionTime),
       });
     }
