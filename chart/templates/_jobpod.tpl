@@ -23,7 +23,6 @@ volumes:
     emptyDir: {sizeLimit: 64Mi}
 {{- end -}}
 
-
 {{/* Tries `check` up to `tries` times, 2 s apart, then ends the script with `gaveUp`. A policy
 engine may drop or refuse a new pod's first packets until it has learnt the pod, so every
 client pod of the store waits like this before its real work.
