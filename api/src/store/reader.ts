@@ -5,6 +5,7 @@ import type { StoreCache } from '../kube/cache.ts';
 import { type KubeClients, statusCode } from '../kube/clients.ts';
 import { LABELS, operationRecordName, PLATFORM_NAMESPACE, storeNamespace } from './names.ts';
 import { countByPhase, type StoreCounts } from './list-page.ts';
+import { fetchOperationRecord } from '../provisioning/operation-records.ts';
 import { positions, queueOrder } from '../provisioning/queue-order.ts';
 import { newestPod } from './state.ts';
 import { latestJob, readRecord, toStoreView, type StoreView } from './view.ts';
@@ -168,9 +169,9 @@ export class StoreReader {
         this.kube.batch.listNamespacedJob({ namespace: PLATFORM_NAMESPACE, labelSelector: selector }),
         this.kube.core.listNamespacedPod({ namespace: PLATFORM_NAMESPACE, labelSelector: selector }),
         // A failed store is Failed only with its saved record (state.ts).
-        this.kube.core.readNamespacedConfigMap({ namespace: PLATFORM_NAMESPACE, name: operationRecordName(name) }).catch(() => undefined),
+        fetchOperationRecord(this.kube, name),
       ]);
-      return toStoreView(namespace, jobs.items, pods.items, readRecord(record), this.tls);
+      return toStoreView(namespace, jobs.items, pods.items, record, this.tls);
     } catch (error) {
       if (statusCode(error) === 404) return undefined;
       throw error;
