@@ -55,42 +55,47 @@ export function isFinished(job: V1Job): boolean {
   return jobCondition(job, 'Complete') !== undefined || jobCondition(job, 'Failed') !== undefined;
 }
 
+/** The provisioner container's end, once it has ended (a Job's pods never restart it). */
+function provisionerTerminated(pod: V1Pod | undefined) {
+  return pod?.status?.containerStatuses?.find((status) => status.name === 'provisioner')?.state?.terminated;
+}
+
 /**
  * When the provisioner exited 0: the operation is done then, not when the Job controller
  * writes Complete a moment later (seconds on a busy node).
  */
 export function provisionerSucceededAt(pod: V1Pod | undefined): string | undefined {
-  const terminated = pod?.status?.containerStatuses?.find((status) => status.name === 'provisioner')?.state?.terminated;
+  const terminated = provisionerTerminated(pod);
   return terminated?.exitCode === 0 ? iso(terminated.finishedAt) : undefined;
 }
 
+const podsOfJob = (pods: readonly V1Pod[], jobName: string) => pods.filter((pod) => pod.metadata?.labels?.['job-name'] === jobName);
+
 /** The Job's newest pod (a retry replaces a failed one). */
 export function newestPod(pods: readonly V1Pod[], jobName: string): V1Pod | undefined {
-  return pods
-    .filter((pod) => pod.metadata?.labels?.['job-name'] === jobName)
+  return podsOfJob(pods, jobName)
     .sort((a, b) => new Date(b.metadata!.creationTimestamp!).getTime() - new Date(a.metadata!.creationTimestamp!).getTime())[0];
 }
 
-/** Whether the pod's provisioner has stopped for good (its pods never restart it). */
+/** Whether the pod's provisioner has stopped for good: the pod ended, or its container did. */
 function provisionerStopped(pod: V1Pod): boolean {
   const phase = pod.status?.phase;
-  if (phase === 'Succeeded' || phase === 'Failed') return true;
-  return pod.status?.containerStatuses?.find((status) => status.name === 'provisioner')?.state?.terminated !== undefined;
+  return phase === 'Succeeded' || phase === 'Failed' || provisionerTerminated(pod) !== undefined;
 }
 
 /**
  * The one notion of "this operation still runs" that the store's state, the busy check, the
  * reconciler, fail-fast and the tests' invariants share: not when the Job has finished, nor
  * once its provisioner exited 0 (nothing of it runs any more; only the Job controller's
- * Complete is still to come), nor once the Job controller gave up (FailureTarget) and its
- * last pod has stopped: no pod of it runs, and its Failed may be seconds away on a busy
+ * Complete is still to come), nor once the Job controller gave up (FailureTarget) and every
+ * pod of it has stopped: it starts no new one, and its Failed may be seconds away on a busy
  * node. `pods` are the platform namespace's pods, any Job's.
  */
 export function operationRunning(job: V1Job, pods: readonly V1Pod[]): boolean {
   if (isFinished(job) || job.metadata?.deletionTimestamp) return false;
   const name = job.metadata!.name!;
   // Every pod, not just the newest: a replacement may have started while an evicted one still stops.
-  if (jobFailure(job)) return pods.some((pod) => pod.metadata?.labels?.['job-name'] === name && !provisionerStopped(pod));
+  if (jobFailure(job)) return !podsOfJob(pods, name).every(provisionerStopped);
   return provisionerSucceededAt(newestPod(pods, name)) === undefined;
 }
 
