@@ -61,6 +61,8 @@ export interface UpgradeViewing {
   lines: number;
   /** Per delivered line and viewer: arrival at the viewer minus arrival at the direct follower (ms). */
   latencies: number[];
+  /** The same, against the line's earliest sighting by the follower or any viewer (ms). */
+  strictLatencies: number[];
   missing: number;
   /** Per viewer: `progress` events received. */
   progress: number[];
@@ -140,9 +142,15 @@ export async function viewUpgrade(api: { url: string; token: string; alice: Clie
         line.last = Math.max(line.last, got - line.at);
       }
     }
+    // The stricter reference: a line's earliest sighting, by the follower or by any viewer. A
+    // follower that stamped a line late would make every viewer look early by as much.
+    const strictLatencies = arrivals.flatMap((seen) => perLine.flatMap((line) => {
+      const got = seen.get(line.id);
+      return got === undefined ? [] : [got - line.at - Math.min(0, line.first)];
+    }));
     const slowest = perLine.sort((a, b) => b.last - a.last).slice(0, 5).map(({ line, first, last }) => ({ line, first, last }));
     const after = await apiLoad(api.url);
-    return { job, lines: direct.size, latencies, missing, progress, chunks, slowest, api: { loopDelayMax: after.loopDelayMax, gc: (after.gcSeconds - before.gcSeconds) * 1000 }, node, harness: { viewersLoopDelayMax, followerLoopDelayMax: followerLoop.max / 1e6 } };
+    return { job, lines: direct.size, latencies, strictLatencies, missing, progress, chunks, slowest, api: { loopDelayMax: after.loopDelayMax, gc: (after.gcSeconds - before.gcSeconds) * 1000 }, node, harness: { viewersLoopDelayMax, followerLoopDelayMax: followerLoop.max / 1e6 } };
   } finally {
     controller.abort();
     watching.close();

@@ -211,13 +211,14 @@ it(`P4: ${P4_SUBSCRIBERS} SSE subscribers on one store`, async () => {
   await alice.create({ name });
   await waitForPhase(alice, name, 'Ready');
   try {
-    const { job, lines, latencies, missing, progress, chunks, slowest, api: load, node, harness } = await viewUpgrade({ url: api.url, token: TOKENS.alice, alice }, name, P4_SUBSCRIBERS);
+    const { job, lines, latencies, strictLatencies, missing, progress, chunks, slowest, api: load, node, harness } = await viewUpgrade({ url: api.url, token: TOKENS.alice, alice }, name, P4_SUBSCRIBERS);
     table(`P4 ${P4_SUBSCRIBERS} subscribers × ${lines} log lines of ${job}`, [
       ['delivered', String(latencies.length), `missing ${missing}`],
       ['progress events per subscriber', `min ${Math.min(...progress)}`, `max ${Math.max(...progress)}`],
       ['reads per subscriber (≈ writes)', `median ${percentile(chunks, 50)}`, `max ${Math.max(...chunks)}`],
       ['latency vs direct follow', `median ${ms(percentile(latencies, 50))}`, `p99 ${ms(percentile(latencies, 99))}`, `max ${ms(Math.max(...latencies))}`],
-      ['goal p99 ≤ 100 ms', percentile(latencies, 99) <= 100 ? 'met' : 'not met', ''],
+      ['latency vs earliest sighting', `median ${ms(percentile(strictLatencies, 50))}`, `p99 ${ms(percentile(strictLatencies, 99))}`, `max ${ms(Math.max(...strictLatencies))}`],
+      ['goal p99 ≤ 100 ms', percentile(latencies, 99) <= 100 ? 'met' : 'not met', `vs earliest sighting: ${percentile(strictLatencies, 99) <= 100 ? 'met' : 'not met'}`],
       ['the API meanwhile', `event-loop delay max ${ms(load.loopDelayMax)}`, `GC ${ms(load.gc)}`],
       ['the measuring side meanwhile', `viewers' event-loop delay max ${ms(harness.viewersLoopDelayMax)}`, `direct follower's ${ms(harness.followerLoopDelayMax)}`],
       ['the node meanwhile', `busy ${percent(node.busy)}, stolen ${percent(node.steal)}`, `saturated ${node.saturated} of ${node.windows} × ${WINDOW_MS} ms`, `most stolen ${percent(node.maxSteal)}`],
@@ -231,6 +232,7 @@ it(`P4: ${P4_SUBSCRIBERS} SSE subscribers on one store`, async () => {
         { name: 'log lines missing', value: missing, unit: 'lines', goal: { op: '<=', value: 0 } },
         { name: 'progress events per subscriber (min)', value: Math.min(...progress), unit: 'events' },
         { name: 'latency vs direct follow: p99', value: percentile(latencies, 99), unit: 'ms', goal: { op: '<=', value: 100 } },
+        { name: 'latency vs earliest sighting: p99', value: percentile(strictLatencies, 99), unit: 'ms', goal: { op: '<=', value: 100 } },
         { name: 'node CPU busy', value: node.busy, unit: '%' },
         { name: 'node CPU stolen by the hypervisor', value: node.steal, unit: '%' },
         { name: '200 ms windows with the node saturated', value: node.saturated, unit: 'windows' },
