@@ -13,6 +13,8 @@ import { subscribeInProcesses } from './viewer-processes.ts';
 const SYSTEM = 'storefleet-system';
 /** Processes the viewers are spread over (viewer-process.ts says why). */
 const VIEWER_PROCESSES = Number(process.env.BENCH_P4_VIEWER_PROCESSES ?? 4);
+/** Also say which processes had the CPUs in saturated windows (costs the bench a few ms a window). */
+const SAMPLE_PROCESSES = process.env.BENCH_P4_PROCESSES === '1';
 
 export const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -106,7 +108,7 @@ export async function viewUpgrade(api: { url: string; token: string; alice: Clie
     await watching.connected;
     // Read once so the API's event-loop histogram starts again (prom-client resets it per read).
     const before = await apiLoad(api.url);
-    const nodeCpu = sampleNodeCpu();
+    const nodeCpu = sampleNodeCpu({ processes: SAMPLE_PROCESSES });
     const followerLoop = monitorEventLoopDelay({ resolution: 10 });
     followerLoop.enable();
     watching.startClock();

@@ -22,3 +22,15 @@ describe('sampleNodeCpu', () => {
     expect(cpu.busy + cpu.steal).toBeLessThanOrEqual(100);
   });
 });
+
+describe('sampleNodeCpu with processes', () => {
+  it('says who had the CPUs only when asked', async () => {
+    const plain = sampleNodeCpu();
+    const detailed = sampleNodeCpu({ processes: true });
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(plain.stop().saturatedBy).toBeUndefined();
+    const cpu = detailed.stop();
+    expect(Array.isArray(cpu.saturatedBy)).toBe(true);
+    expect(cpu.saturatedBy!.length).toBeLessThanOrEqual(6);
+  });
+});

@@ -3,6 +3,7 @@
 // comes with saturated or stolen windows is the node's, not the code's; the numbers are
 // printed beside the result so a reader can tell which.
 import { readFileSync } from 'node:fs';
+import { addUse, busiest, readProcessTicks } from './process-cpu.ts';
 
 export const WINDOW_MS = 200;
 
@@ -21,6 +22,8 @@ export interface NodeCpu {
   saturated: number;
   /** The most stolen in one window, %. */
   maxSteal: number;
+  /** With `processes`: who used the CPUs in the saturated windows (ms), largest first. */
+  saturatedBy?: { name: string; ms: number }[];
 }
 
 interface Shares { busy: number; steal: number }
@@ -32,15 +35,28 @@ export function shares(from: number[], to: number[]): Shares {
   return { busy: ((total - idle - iowait - steal) / total) * 100, steal: (steal / total) * 100 };
 }
 
-/** Samples until `stop()`, which says what the node's CPUs did meanwhile. */
-export function sampleNodeCpu(): { stop(): NodeCpu } {
+const saturated = (window: Shares) => window.busy + window.steal >= 95;
+
+/**
+ * Samples until `stop()`, which says what the node's CPUs did meanwhile. `processes` also
+ * reads every process's ticks at each window (a few ms of this process's loop per window,
+ * hence not by default) to say who had the CPUs when they were saturated.
+ */
+export function sampleNodeCpu({ processes = false } = {}): { stop(): NodeCpu } {
   const start = cpuTicks();
   let last = start;
+  let lastProcesses = processes ? readProcessTicks() : undefined;
+  const use = new Map<string, number>();
   const windows: Shares[] = [];
   const timer = setInterval(() => {
     const now = cpuTicks();
-    windows.push(shares(last, now));
+    const window = shares(last, now);
+    windows.push(window);
     last = now;
+    if (!lastProcesses) return;
+    const nowProcesses = readProcessTicks();
+    if (saturated(window)) addUse(use, lastProcesses, nowProcesses);
+    lastProcesses = nowProcesses;
   }, WINDOW_MS);
   return {
     stop() {
@@ -49,8 +65,9 @@ export function sampleNodeCpu(): { stop(): NodeCpu } {
       return {
         ...whole,
         windows: windows.length,
-        saturated: windows.filter((w) => w.busy + w.steal >= 95).length,
+        saturated: windows.filter(saturated).length,
         maxSteal: Math.max(0, ...windows.map((w) => w.steal)),
+        ...(processes ? { saturatedBy: busiest(use, 6) } : {}),
       };
     },
   };

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { addUse, busiest, parseStat, type ProcessTicks, readProcessTicks } from './process-cpu.ts';
+
+/** A /proc/<pid>/stat line: utime and stime are fields 14 and 15. */
+const stat = (comm: string, utime: number, stime: number) =>
+  `42 (${comm}) S 1 42 42 0 -1 4194560 100 0 0 0 ${utime} ${stime} 0 0 20 0 8 0 1000 0 0`;
+
+describe('parseStat', () => {
+  it('adds user and system ticks', () => {
+    expect(parseStat(stat('kube-apiserver', 120, 30))).toEqual({ comm: 'kube-apiserver', ticks: 150 });
+  });
+
+  it('keeps a name that holds spaces and parentheses whole', () => {
+    expect(parseStat(stat('a (b) c', 7, 3))).toEqual({ comm: 'a (b) c', ticks: 10 });
+  });
+});
+
+describe('addUse', () => {
+  const at = (entries: [number, string, number][]): ProcessTicks => new Map(entries.map(([pid, name, ticks]) => [pid, { name, ticks }]));
+
+  it('sums each name\'s ticks between two readings, in ms, over all its processes', () => {
+    const total = new Map<string, number>();
+    addUse(total, at([[1, 'helm', 100], [2, 'apache2', 10], [3, 'apache2', 20]]), at([[1, 'helm', 115], [2, 'apache2', 12], [3, 'apache2', 23]]));
+    expect(total).toEqual(new Map([['helm', 150], ['apache2', 50]]));
+  });
+
+  it('counts only processes seen at both ends, under the same name', () => {
+    const total = new Map<string, number>();
+    // 2 was born in the window, 3 ended, 4's pid was reused by another program, 5 was idle.
+    addUse(total, at([[1, 'etcd', 5], [3, 'old', 9], [4, 'sh', 1], [5, 'kubelet', 8]]), at([[1, 'etcd', 6], [2, 'new', 50], [4, 'helm', 40], [5, 'kubelet', 8]]));
+    expect(total).toEqual(new Map([['etcd', 10]]));
+  });
+});
+
+describe('busiest', () => {
+  it('lists the biggest users first, at most `count`', () => {
+    const use = new Map([['etcd', 30], ['kube-apiserver', 210], ['helm', 200], ['kubelet', 20]]);
+    expect(busiest(use, 3)).toEqual([{ name: 'kube-apiserver', ms: 210 }, { name: 'helm', ms: 200 }, { name: 'etcd', ms: 30 }]);
+  });
+});
+
+describe('readProcessTicks', () => {
+  it('finds this process, named by the script it runs', () => {
+    const own = readProcessTicks().get(process.pid);
+    expect(own?.ticks).toBeGreaterThan(0);
+    expect(own?.name).toMatch(/\S/);
+  });
+});
