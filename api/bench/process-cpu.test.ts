@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addUse, busiest, parseStat, type ProcessTicks, readProcessTicks } from './process-cpu.ts';
+import { addUse, busiest, parseStat, type ProcessTicks, readProcessTicks, scriptOf } from './process-cpu.ts';
 
 /** A /proc/<pid>/stat line: utime and stime are fields 14 and 15. */
 const stat = (comm: string, utime: number, stime: number) =>
@@ -12,6 +12,18 @@ describe('parseStat', () => {
 
   it('keeps a name that holds spaces and parentheses whole', () => {
     expect(parseStat(stat('a (b) c', 7, 3))).toEqual({ comm: 'a (b) c', ticks: 10 });
+  });
+});
+
+describe('scriptOf', () => {
+  it('names our script, not the loader node is told to require first', () => {
+    const args = ['node', '--require', '/p/node_modules/tsx/dist/suppress-warnings.cjs', '--import', 'file:///p/node_modules/tsx/dist/loader.mjs', 'api/bench/viewer-process.ts', 'http://127.0.0.1:1'];
+    expect(scriptOf(args)).toBe('api/bench/viewer-process.ts');
+  });
+
+  it('falls back to a script in node_modules, and to none', () => {
+    expect(scriptOf(['node', '/p/node_modules/vitest/dist/workers/forks.js'])).toBe('/p/node_modules/vitest/dist/workers/forks.js');
+    expect(scriptOf(['node', '-e', '1'])).toBeUndefined();
   });
 });
 

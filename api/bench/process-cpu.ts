@@ -17,11 +17,19 @@ export function parseStat(text: string): { comm: string; ticks: number } {
   return { comm: text.slice(text.indexOf('(') + 1, end), ticks: Number(fields[11]) + Number(fields[12]) };
 }
 
+/**
+ * Which script a node command line runs: its own first (a loader's `--require`/`--import`
+ * file lives in node_modules), else the first script at all.
+ */
+export function scriptOf(args: string[]): string | undefined {
+  const scripts = args.slice(1).filter((arg) => /\.[cm]?[jt]s$/.test(arg));
+  return scripts.find((arg) => !arg.includes('/node_modules/')) ?? scripts[0];
+}
+
 /** Node names its main thread: the script it runs says which of ours it is. */
 function nameOf(pid: number, comm: string): string {
   if (comm !== 'MainThread' && comm !== 'node') return comm;
-  const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-  const script = args.slice(1).find((arg) => /\.[cm]?[jt]s$/.test(arg));
+  const script = scriptOf(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean));
   return script ? `node ${path.basename(script)}` : comm;
 }
 

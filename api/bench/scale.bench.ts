@@ -222,7 +222,7 @@ it(`P4: ${P4_SUBSCRIBERS} SSE subscribers on one store`, async () => {
       ['the API meanwhile', `event-loop delay max ${ms(load.loopDelayMax)}`, `GC ${ms(load.gc)}`],
       ['the measuring side meanwhile', `viewers' event-loop delay max ${ms(harness.viewersLoopDelayMax)}`, `direct follower's ${ms(harness.followerLoopDelayMax)}`],
       ['the node meanwhile', `busy ${percent(node.busy)}, stolen ${percent(node.steal)}`, `saturated ${node.saturated} of ${node.windows} × ${WINDOW_MS} ms`, `most stolen ${percent(node.maxSteal)}`],
-      ...(node.saturatedBy ? [['saturated windows went to', node.saturatedBy.map(({ name, ms: used }) => `${name} ${ms(used)}`).join(', '), '']] : []),
+      ...(node.saturatedBy ? [['saturated windows went to', node.saturatedBy.map(({ name, ms: used }) => `${name} ${ms(used)}`).join(', ') || 'no window saturated', '']] : []),
       ...slowest.map(({ line, first, last }) => [`line ${line}`, `first viewer ${ms(first)}`, `last viewer ${ms(last)}`]),
     ].map((r) => (r.length === 3 ? [...r, ''] : r)));
     await recordBenchResult({
