@@ -21,8 +21,8 @@ describe('scriptOf', () => {
     expect(scriptOf(args)).toBe('api/bench/viewer-process.ts');
   });
 
-  it('falls back to a script in node_modules, and to none', () => {
-    expect(scriptOf(['node', '/p/node_modules/vitest/dist/workers/forks.js'])).toBe('/p/node_modules/vitest/dist/workers/forks.js');
+  it('falls back to the last script in node_modules, and to none', () => {
+    expect(scriptOf(['node', '--require', '/p/node_modules/vitest/suppress-warnings.cjs', '/p/node_modules/vitest/dist/workers/forks.js'])).toBe('/p/node_modules/vitest/dist/workers/forks.js');
     expect(scriptOf(['node', '-e', '1'])).toBeUndefined();
   });
 });

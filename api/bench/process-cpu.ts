@@ -19,11 +19,12 @@ export function parseStat(text: string): { comm: string; ticks: number } {
 
 /**
  * Which script a node command line runs: its own first (a loader's `--require`/`--import`
- * file lives in node_modules), else the first script at all.
+ * file lives in node_modules), else the last one (flags' files come before the script, so a
+ * vitest worker is `forks.js`: the bench itself).
  */
 export function scriptOf(args: string[]): string | undefined {
   const scripts = args.slice(1).filter((arg) => /\.[cm]?[jt]s$/.test(arg));
-  return scripts.find((arg) => !arg.includes('/node_modules/')) ?? scripts[0];
+  return scripts.find((arg) => !arg.includes('/node_modules/')) ?? scripts.at(-1);
 }
 
 /** Node names its main thread: the script it runs says which of ours it is. */
