@@ -32,5 +32,7 @@ describe('sampleNodeCpu with processes', () => {
     const cpu = detailed.stop();
     expect(Array.isArray(cpu.saturatedBy)).toBe(true);
     expect(cpu.saturatedBy!.length).toBeLessThanOrEqual(6);
+    // This very process is a node one, seen at both ends of the window.
+    expect(cpu.loopsWaited!.map(({ name }) => name)).toContainEqual(expect.stringMatching(/^node /));
   });
 });

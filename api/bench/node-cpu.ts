@@ -3,7 +3,7 @@
 // comes with saturated or stolen windows is the node's, not the code's; the numbers are
 // printed beside the result so a reader can tell which.
 import { readFileSync } from 'node:fs';
-import { addUse, busiest, readProcessTicks } from './process-cpu.ts';
+import { addUse, addWorstWait, busiest, readProcessTicks } from './process-cpu.ts';
 
 export const WINDOW_MS = 200;
 
@@ -24,6 +24,8 @@ export interface NodeCpu {
   maxSteal: number;
   /** With `processes`: who used the CPUs in the saturated windows (ms), largest first. */
   saturatedBy?: { name: string; ms: number }[];
+  /** With `processes`: our node processes' longest run-queue wait of the main thread in one window (ms), longest first. */
+  loopsWaited?: { name: string; ms: number }[];
 }
 
 interface Shares { busy: number; steal: number }
@@ -35,18 +37,23 @@ export function shares(from: number[], to: number[]): Shares {
   return { busy: ((total - idle - iowait - steal) / total) * 100, steal: (steal / total) * 100 };
 }
 
+/** The API's, the viewers' and the bench's own processes (process-cpu.ts names node by its script). */
+const ours = (byName: Map<string, number>) => new Map([...byName].filter(([name]) => name.startsWith('node ')));
+
 const saturated = (window: Shares) => window.busy + window.steal >= 95;
 
 /**
  * Samples until `stop()`, which says what the node's CPUs did meanwhile. `processes` also
  * reads every process's ticks at each window (a few ms of this process's loop per window,
- * hence not by default) to say who had the CPUs when they were saturated.
+ * hence not by default) to say who had the CPUs when they were saturated, and how long our
+ * own processes' main threads waited for one (the wake-up delay no event-loop monitor sees).
  */
 export function sampleNodeCpu({ processes = false } = {}): { stop(): NodeCpu } {
   const start = cpuTicks();
   let last = start;
   let lastProcesses = processes ? readProcessTicks() : undefined;
   const use = new Map<string, number>();
+  const waits = new Map<string, number>();
   const windows: Shares[] = [];
   const timer = setInterval(() => {
     const now = cpuTicks();
@@ -56,6 +63,7 @@ export function sampleNodeCpu({ processes = false } = {}): { stop(): NodeCpu } {
     if (!lastProcesses) return;
     const nowProcesses = readProcessTicks();
     if (saturated(window)) addUse(use, lastProcesses, nowProcesses);
+    addWorstWait(waits, lastProcesses, nowProcesses);
     lastProcesses = nowProcesses;
   }, WINDOW_MS);
   return {
@@ -67,7 +75,7 @@ export function sampleNodeCpu({ processes = false } = {}): { stop(): NodeCpu } {
         windows: windows.length,
         saturated: windows.filter(saturated).length,
         maxSteal: Math.max(0, ...windows.map((w) => w.steal)),
-        ...(processes ? { saturatedBy: busiest(use, 6) } : {}),
+        ...(processes ? { saturatedBy: busiest(use, 6), loopsWaited: busiest(ours(waits), 6) } : {}),
       };
     },
   };

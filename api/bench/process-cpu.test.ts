@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addUse, busiest, parseStat, type ProcessTicks, readProcessTicks, scriptOf } from './process-cpu.ts';
+import { addUse, addWorstWait, busiest, parseSchedstat, parseStat, type ProcessTicks, readProcessTicks, scriptOf } from './process-cpu.ts';
 
 /** A /proc/<pid>/stat line: utime and stime are fields 14 and 15. */
 const stat = (comm: string, utime: number, stime: number) =>
@@ -44,6 +44,32 @@ describe('addUse', () => {
   });
 });
 
+describe('parseSchedstat', () => {
+  it('reads the run-queue wait, the second of on-CPU ns, waited ns and slices', () => {
+    expect(parseSchedstat('697627 15000000 12\n')).toBe(15_000_000);
+  });
+});
+
+describe('addWorstWait', () => {
+  const at = (entries: [number, string, number | undefined][]): ProcessTicks => new Map(entries.map(([pid, name, waitedNs]) => [pid, { name, ticks: 0, waitedNs }]));
+
+  it('keeps each name\'s longest wait in one window, over its processes and windows', () => {
+    const worst = new Map<string, number>();
+    const t0 = at([[1, 'node main.ts', 0], [2, 'node viewer-process.ts', 0], [3, 'node viewer-process.ts', 0]]);
+    const t1 = at([[1, 'node main.ts', 40e6], [2, 'node viewer-process.ts', 5e6], [3, 'node viewer-process.ts', 90e6]]);
+    const t2 = at([[1, 'node main.ts', 60e6], [2, 'node viewer-process.ts', 6e6], [3, 'node viewer-process.ts', 91e6]]);
+    addWorstWait(worst, t0, t1);
+    addWorstWait(worst, t1, t2);
+    expect(worst).toEqual(new Map([['node main.ts', 40], ['node viewer-process.ts', 90]]));
+  });
+
+  it('skips processes without scheduler statistics or seen at one end only', () => {
+    const worst = new Map<string, number>();
+    addWorstWait(worst, at([[1, 'helm', undefined], [2, 'etcd', 0]]), at([[1, 'helm', 9e6], [3, 'sh', 9e6]]));
+    expect(worst.size).toBe(0);
+  });
+});
+
 describe('busiest', () => {
   it('lists the biggest users first, at most `count`', () => {
     const use = new Map([['etcd', 30], ['kube-apiserver', 210], ['helm', 200], ['kubelet', 20]]);
@@ -55,6 +81,7 @@ describe('readProcessTicks', () => {
   it('finds this process, named by the script it runs', () => {
     const own = readProcessTicks().get(process.pid);
     expect(own?.ticks).toBeGreaterThan(0);
+    expect(own?.waitedNs).toBeGreaterThanOrEqual(0);
     expect(own?.name).toMatch(/\S/);
   });
 });

@@ -223,6 +223,7 @@ it(`P4: ${P4_SUBSCRIBERS} SSE subscribers on one store`, async () => {
       ['the measuring side meanwhile', `viewers' event-loop delay max ${ms(harness.viewersLoopDelayMax)}`, `direct follower's ${ms(harness.followerLoopDelayMax)}`],
       ['the node meanwhile', `busy ${percent(node.busy)}, stolen ${percent(node.steal)}`, `saturated ${node.saturated} of ${node.windows} × ${WINDOW_MS} ms`, `most stolen ${percent(node.maxSteal)}`],
       ...(node.saturatedBy ? [['saturated windows went to', node.saturatedBy.map(({ name, ms: used }) => `${name} ${ms(used)}`).join(', ') || 'no window saturated', '']] : []),
+      ...(node.loopsWaited ? [['longest wait for a CPU in one window', node.loopsWaited.map(({ name, ms: waited }) => `${name} ${ms(waited)}`).join(', '), '']] : []),
       ...slowest.map(({ line, first, last }) => [`line ${line}`, `first viewer ${ms(first)}`, `last viewer ${ms(last)}`]),
     ].map((r) => (r.length === 3 ? [...r, ''] : r)));
     await recordBenchResult({
