@@ -30,9 +30,10 @@ describe('sampleNodeCpu with processes', () => {
     await new Promise((resolve) => setTimeout(resolve, 250));
     expect(plain.stop().saturatedBy).toBeUndefined();
     const cpu = detailed.stop();
-    expect(Array.isArray(cpu.saturatedBy)).toBe(true);
-    expect(cpu.saturatedBy!.length).toBeLessThanOrEqual(6);
-    // This very process is a node one, seen at both ends of the window.
-    expect(cpu.loopsWaited!.map(({ name }) => name)).toContainEqual(expect.stringMatching(/^node /));
+    expect(cpu.saturatedBy).toBeDefined();
+    expect(cpu.scanMsMax).toBeGreaterThan(0);
+    // This very process is a node one, seen at both ends of one window of about 200 ms.
+    const own = cpu.loopsWaited!.find(({ name }) => name.startsWith('node '));
+    expect(own?.windowMs).toBeGreaterThan(150);
   });
 });

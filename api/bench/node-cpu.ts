@@ -3,7 +3,7 @@
 // comes with saturated or stolen windows is the node's, not the code's; the numbers are
 // printed beside the result so a reader can tell which.
 import { readFileSync } from 'node:fs';
-import { addUse, addWorstWait, busiest, readProcessTicks } from './process-cpu.ts';
+import { addUse, addWorstWait, busiest, longest, readProcessTicks, type Wait } from './process-cpu.ts';
 
 export const WINDOW_MS = 200;
 
@@ -24,8 +24,10 @@ export interface NodeCpu {
   maxSteal: number;
   /** With `processes`: who used the CPUs in the saturated windows (ms), largest first. */
   saturatedBy?: { name: string; ms: number }[];
-  /** With `processes`: our node processes' longest run-queue wait of the main thread in one window (ms), longest first. */
-  loopsWaited?: { name: string; ms: number }[];
+  /** With `processes`: our node processes' longest run-queue wait of the main thread in one window, longest first, with that window's real length. */
+  loopsWaited?: ({ name: string } & Wait)[];
+  /** With `processes`: the longest one scan of /proc took (ms), time the bench's own loop (the direct follower's too) spent reading. */
+  scanMsMax?: number;
 }
 
 interface Shares { busy: number; steal: number }
@@ -37,8 +39,11 @@ export function shares(from: number[], to: number[]): Shares {
   return { busy: ((total - idle - iowait - steal) / total) * 100, steal: (steal / total) * 100 };
 }
 
-/** The API's, the viewers' and the bench's own processes (process-cpu.ts names node by its script). */
-const ours = (byName: Map<string, number>) => new Map([...byName].filter(([name]) => name.startsWith('node ')));
+/**
+ * Node processes, named by their script (process-cpu.ts): on a bench machine the API, the
+ * viewers and the bench; any other node program running then would show as well.
+ */
+const ours = <T>(byName: Map<string, T>) => new Map([...byName].filter(([name]) => name.startsWith('node ')));
 
 const saturated = (window: Shares) => window.busy + window.steal >= 95;
 
@@ -52,8 +57,10 @@ export function sampleNodeCpu({ processes = false } = {}): { stop(): NodeCpu } {
   const start = cpuTicks();
   let last = start;
   let lastProcesses = processes ? readProcessTicks() : undefined;
+  let lastRead = performance.now();
+  let scanMsMax = 0;
   const use = new Map<string, number>();
-  const waits = new Map<string, number>();
+  const waits = new Map<string, Wait>();
   const windows: Shares[] = [];
   const timer = setInterval(() => {
     const now = cpuTicks();
@@ -61,10 +68,13 @@ export function sampleNodeCpu({ processes = false } = {}): { stop(): NodeCpu } {
     windows.push(window);
     last = now;
     if (!lastProcesses) return;
+    const readAt = performance.now();
     const nowProcesses = readProcessTicks();
+    scanMsMax = Math.max(scanMsMax, performance.now() - readAt);
     if (saturated(window)) addUse(use, lastProcesses, nowProcesses);
-    addWorstWait(waits, lastProcesses, nowProcesses);
+    addWorstWait(waits, lastProcesses, nowProcesses, readAt - lastRead);
     lastProcesses = nowProcesses;
+    lastRead = readAt;
   }, WINDOW_MS);
   return {
     stop() {
@@ -75,7 +85,7 @@ export function sampleNodeCpu({ processes = false } = {}): { stop(): NodeCpu } {
         windows: windows.length,
         saturated: windows.filter(saturated).length,
         maxSteal: Math.max(0, ...windows.map((w) => w.steal)),
-        ...(processes ? { saturatedBy: busiest(use, 6), loopsWaited: busiest(ours(waits), 6) } : {}),
+        ...(processes ? { saturatedBy: busiest(use, 6), loopsWaited: longest(ours(waits), 6), scanMsMax } : {}),
       };
     },
   };

@@ -8,23 +8,30 @@ import path from 'node:path';
 /** /proc's clock ticks are USER_HZ, 100 a second on Linux whatever the kernel's own HZ. */
 const TICK_MS = 10;
 
-/** Per pid: its name, its CPU ticks, and how long (ns) its main thread waited runnable for a CPU. */
-export type ProcessTicks = Map<number, { name: string; ticks: number; waitedNs?: number }>;
+/**
+ * Per pid: its name, when it started (a pid reused by a later process starts later), its CPU
+ * ticks, and how long (ns) its main thread waited runnable for a CPU.
+ */
+export interface Reading { name: string; started: number; ticks: number; waitedNs?: number }
+export type ProcessTicks = Map<number, Reading>;
 
-/** The command name and user+system ticks of one /proc/<pid>/stat line. */
-export function parseStat(text: string): { comm: string; ticks: number } {
-  // The name may hold spaces and parentheses: it ends at the last ')'.
+/** The command name, user+system ticks and start time (ticks since boot) of one /proc/<pid>/stat line. */
+export function parseStat(text: string): { comm: string; ticks: number; started: number } {
+  // The name may hold spaces and parentheses: it ends at the last ')'. Fields after it count from 3.
   const end = text.lastIndexOf(')');
   const fields = text.slice(end + 2).split(' ');
-  return { comm: text.slice(text.indexOf('(') + 1, end), ticks: Number(fields[11]) + Number(fields[12]) };
+  const field = (n: number) => Number(fields[n - 3]);
+  return { comm: text.slice(text.indexOf('(') + 1, end), ticks: field(14) + field(15), started: field(22) };
 }
 
 /**
- * The run-queue wait (ns) of /proc/<pid>/schedstat: time the main thread was ready to run and
- * got no CPU. An idle event loop woken by a socket shows this, and no event-loop monitor does.
+ * The run-queue wait (ns) of /proc/<pid>/schedstat, the main thread's: time it was ready to
+ * run and got no CPU. An idle event loop woken by a socket shows this, and no event-loop
+ * monitor does. A kernel without scheduler statistics prints zeros: no answer, not no wait.
  */
-export function parseSchedstat(text: string): number {
-  return Number(text.split(' ')[1]);
+export function parseSchedstat(text: string): number | undefined {
+  const [onCpu, waited] = text.split(' ').map(Number);
+  return onCpu === 0 && waited === 0 ? undefined : waited;
 }
 
 /**
@@ -37,14 +44,15 @@ export function scriptOf(args: string[]): string | undefined {
   return scripts.find((arg) => !arg.includes('/node_modules/')) ?? scripts.at(-1);
 }
 
-/** Node names its main thread: the script it runs says which of ours it is. */
+/**
+ * Node names its main thread: the script it runs says which of ours it is. Read at every scan,
+ * not cached: a node child seen between fork and exec still has its parent's command line.
+ */
 function nameOf(pid: number, comm: string): string {
   if (comm !== 'MainThread' && comm !== 'node') return comm;
   const script = scriptOf(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean));
   return script ? `node ${path.basename(script)}` : comm;
 }
-
-const names = new Map<number, { comm: string; name: string }>();
 
 function readWait(pid: number): number | undefined {
   try {
@@ -60,10 +68,8 @@ export function readProcessTicks(): ProcessTicks {
     const pid = Number(entry);
     if (!Number.isInteger(pid)) continue;
     try {
-      const { comm, ticks: used } = parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-      let known = names.get(pid);
-      if (known?.comm !== comm) names.set(pid, (known = { comm, name: nameOf(pid, comm) }));
-      ticks.set(pid, { name: known.name, ticks: used, waitedNs: readWait(pid) });
+      const { comm, ticks: used, started } = parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      ticks.set(pid, { name: nameOf(pid, comm), started, ticks: used, waitedNs: readWait(pid) });
     } catch {
       // Gone between the listing and the read.
     }
@@ -71,27 +77,39 @@ export function readProcessTicks(): ProcessTicks {
   return ticks;
 }
 
+/** The same process, under the same name, at both readings. */
+function sameProcess(before: Reading | undefined, now: Reading): before is Reading {
+  return before !== undefined && before.started === now.started && before.name === now.name;
+}
+
 /** CPU time (ms) each name used from `from` to `to`, added into `total`; processes seen at both ends only. */
 export function addUse(total: Map<string, number>, from: ProcessTicks, to: ProcessTicks): void {
   for (const [pid, now] of to) {
     const before = from.get(pid);
-    if (!before || before.name !== now.name || now.ticks <= before.ticks) continue;
+    if (!sameProcess(before, now) || now.ticks <= before.ticks) continue;
     total.set(now.name, (total.get(now.name) ?? 0) + (now.ticks - before.ticks) * TICK_MS);
   }
 }
 
-/** Each name's longest run-queue wait (ms) of one main thread from `from` to `to`, kept in `worst` if longer. */
-export function addWorstWait(worst: Map<string, number>, from: ProcessTicks, to: ProcessTicks): void {
+/** A main thread's wait for a CPU in one window, and how long that window really was (the sampler's timer can fire late). */
+export interface Wait { ms: number; windowMs: number }
+
+/** Each name's longest run-queue wait (ms) of one main thread from `from` to `to` (`windowMs` apart), kept in `worst` if longer. */
+export function addWorstWait(worst: Map<string, Wait>, from: ProcessTicks, to: ProcessTicks, windowMs: number): void {
   for (const [pid, now] of to) {
     const before = from.get(pid);
-    if (!before || before.name !== now.name || before.waitedNs === undefined || now.waitedNs === undefined) continue;
+    if (!sameProcess(before, now) || before.waitedNs === undefined || now.waitedNs === undefined) continue;
     const waited = (now.waitedNs - before.waitedNs) / 1e6;
-    const known = worst.get(now.name);
-    if (known === undefined || waited > known) worst.set(now.name, waited);
+    if (waited > (worst.get(now.name)?.ms ?? -1)) worst.set(now.name, { ms: waited, windowMs });
   }
 }
 
 /** The `count` biggest users, largest first. */
 export function busiest(total: Map<string, number>, count: number): { name: string; ms: number }[] {
-  return [...total].map(([name, ms]) => ({ name, ms })).sort((a, b) => b.ms - a.ms).slice(0, count);
+  return longest(new Map([...total].map(([name, ms]) => [name, { ms }])), count);
+}
+
+/** The `count` longest entries, by `ms`, largest first. */
+export function longest<T extends { ms: number }>(byName: Map<string, T>, count: number): ({ name: string } & T)[] {
+  return [...byName].map(([name, value]) => ({ name, ...value })).sort((a, b) => b.ms - a.ms).slice(0, count);
 }
