@@ -5,7 +5,7 @@ import * as k8s from '@kubernetes/client-node';
 import { expect } from 'vitest';
 import { kubeConfig, waitFor } from '../../cluster/test/harness.ts';
 import { followPodLog } from '../src/kube/pod-log.ts';
-import { type NodeCpu, sampleNodeCpu } from './node-cpu.ts';
+import { type NodeCpu, sampleNodeCpu, sampleNodeCpuInProcess } from './node-cpu.ts';
 import type { Client } from '../test/api-process.ts';
 import { monotonicMs } from '../test/sse-subscribers.ts';
 import { subscribeInProcesses } from './viewer-processes.ts';
@@ -13,7 +13,7 @@ import { subscribeInProcesses } from './viewer-processes.ts';
 const SYSTEM = 'storefleet-system';
 /** Processes the viewers are spread over (viewer-process.ts says why). */
 const VIEWER_PROCESSES = Number(process.env.BENCH_P4_VIEWER_PROCESSES ?? 4);
-/** Also say which processes had the CPUs in saturated windows (costs the bench a few ms a window). */
+/** Also say which processes had the CPUs and how long ours waited for one (a sampler process of its own scans /proc). */
 const SAMPLE_PROCESSES = process.env.BENCH_P4_PROCESSES === '1';
 
 export const percentile = (values: number[], p: number) => {
@@ -108,7 +108,7 @@ export async function viewUpgrade(api: { url: string; token: string; alice: Clie
     await watching.connected;
     // Read once so the API's event-loop histogram starts again (prom-client resets it per read).
     const before = await apiLoad(api.url);
-    const nodeCpu = sampleNodeCpu({ processes: SAMPLE_PROCESSES });
+    const nodeCpu = SAMPLE_PROCESSES ? await sampleNodeCpuInProcess() : sampleNodeCpu();
     const followerLoop = monitorEventLoopDelay({ resolution: 10 });
     followerLoop.enable();
     watching.startClock();
@@ -125,7 +125,7 @@ export async function viewUpgrade(api: { url: string; token: string; alice: Clie
       void text;
       direct.set(`${job}:${++line}`, monotonicMs());
     }
-    const node = nodeCpu.stop();
+    const node = await nodeCpu.stop();
     followerLoop.disable();
     watching.stopClock();
     // The container has exited: give the viewers a moment for the last lines.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sampleNodeCpu, shares } from './node-cpu.ts';
+import { sampleNodeCpu, sampleNodeCpuInProcess, shares } from './node-cpu.ts';
 
 describe('shares', () => {
   it('counts idle, iowait and steal as not busy, and steal apart', () => {
@@ -35,5 +35,17 @@ describe('sampleNodeCpu with processes', () => {
     // This very process is a node one, seen at both ends of one window of about 200 ms.
     const own = cpu.loopsWaited!.find(({ name }) => name.startsWith('node '));
     expect(own?.windowMs).toBeGreaterThan(150);
+  });
+});
+
+describe('sampleNodeCpuInProcess', () => {
+  it('scans /proc in a sampler process of its own and hands back what it saw', async () => {
+    const sampling = await sampleNodeCpuInProcess();
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    const cpu = await sampling.stop();
+    expect(cpu.windows).toBeGreaterThanOrEqual(1);
+    expect(cpu.scanMsMax).toBeGreaterThan(0);
+    // The sampler names itself among our node processes: the scans ran there, not here.
+    expect(cpu.loopsWaited!.map(({ name }) => name)).toContain('node node-cpu-process.ts');
   });
 });

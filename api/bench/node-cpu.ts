@@ -2,6 +2,7 @@
 // how much time the hypervisor took from this machine's CPUs (steal). A latency tail that
 // comes with saturated or stolen windows is the node's, not the code's; the numbers are
 // printed beside the result so a reader can tell which.
+import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { addUse, addWorstWait, busiest, longest, readProcessTicks, type Wait } from './process-cpu.ts';
 
@@ -49,8 +50,8 @@ const saturated = (window: Shares) => window.busy + window.steal >= 95;
 
 /**
  * Samples until `stop()`, which says what the node's CPUs did meanwhile. `processes` also
- * reads every process's ticks at each window (a few ms of this process's loop per window,
- * hence not by default) to say who had the CPUs when they were saturated, and how long our
+ * reads every process's ticks at each window (up to 14 ms of this process's loop per window on
+ * a loaded node, hence not by default, and best apart: sampleNodeCpuInProcess) to say who had the CPUs when they were saturated, and how long our
  * own processes' main threads waited for one (the wake-up delay no event-loop monitor sees).
  */
 export function sampleNodeCpu({ processes = false } = {}): { stop(): NodeCpu } {
@@ -87,6 +88,35 @@ export function sampleNodeCpu({ processes = false } = {}): { stop(): NodeCpu } {
         maxSteal: Math.max(0, ...windows.map((w) => w.steal)),
         ...(processes ? { saturatedBy: busiest(use, 6), loopsWaited: longest(ours(waits), 6), scanMsMax } : {}),
       };
+    },
+  };
+}
+
+/** The next message of `child`, or its exit as an error. */
+function nextMessage<T>(child: ChildProcess): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`the node sampler exited with ${code}`));
+    child.once('exit', onExit);
+    child.once('message', (message: T) => {
+      child.off('exit', onExit);
+      resolve(message);
+    });
+  });
+}
+
+/**
+ * `sampleNodeCpu({ processes: true })` in a process of its own (node-cpu-process.ts): one scan
+ * of /proc took up to 14 ms on a loaded node, and in the bench's process it would hold the loop
+ * that stamps the direct follower's lines, the reference every latency is measured against.
+ */
+export async function sampleNodeCpuInProcess(): Promise<{ stop(): Promise<NodeCpu> }> {
+  const child = fork(new URL('./node-cpu-process.ts', import.meta.url).pathname, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  await nextMessage<'started'>(child);
+  return {
+    async stop() {
+      const sampled = nextMessage<NodeCpu>(child);
+      child.send('stop');
+      return sampled;
     },
   };
 }
