@@ -2,8 +2,9 @@
 // how much time the hypervisor took from this machine's CPUs (steal). A latency tail that
 // comes with saturated or stolen windows is the node's, not the code's; the numbers are
 // printed beside the result so a reader can tell which.
-import { type ChildProcess, fork } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { nextMessage } from './child-message.ts';
 import { addUse, addWorstWait, busiest, longest, readProcessTicks, type Wait } from './process-cpu.ts';
 
 export const WINDOW_MS = 200;
@@ -27,7 +28,7 @@ export interface NodeCpu {
   saturatedBy?: { name: string; ms: number }[];
   /** With `processes`: our node processes' longest run-queue wait of the main thread in one window, longest first, with that window's real length. */
   loopsWaited?: ({ name: string } & Wait)[];
-  /** With `processes`: the longest one scan of /proc took (ms), time the bench's own loop (the direct follower's too) spent reading. */
+  /** With `processes`: the longest one scan of /proc took (ms), time the sampling process's loop spent reading. */
   scanMsMax?: number;
 }
 
@@ -50,9 +51,10 @@ const saturated = (window: Shares) => window.busy + window.steal >= 95;
 
 /**
  * Samples until `stop()`, which says what the node's CPUs did meanwhile. `processes` also
- * reads every process's ticks at each window (up to 14 ms of this process's loop per window on
- * a loaded node, hence not by default, and best apart: sampleNodeCpuInProcess) to say who had the CPUs when they were saturated, and how long our
- * own processes' main threads waited for one (the wake-up delay no event-loop monitor sees).
+ * reads every process's ticks at each window to say who had the CPUs when they were saturated,
+ * and how long our own processes' main threads waited for one (the wake-up delay no event-loop
+ * monitor sees). A scan holds this process's loop for up to 14 ms a window on a loaded node:
+ * hence not by default, and best apart (sampleNodeCpuInProcess).
  */
 export function sampleNodeCpu({ processes = false } = {}): { stop(): NodeCpu } {
   const start = cpuTicks();
@@ -92,18 +94,6 @@ export function sampleNodeCpu({ processes = false } = {}): { stop(): NodeCpu } {
   };
 }
 
-/** The next message of `child`, or its exit as an error. */
-function nextMessage<T>(child: ChildProcess): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onExit = (code: number | null) => reject(new Error(`the node sampler exited with ${code}`));
-    child.once('exit', onExit);
-    child.once('message', (message: T) => {
-      child.off('exit', onExit);
-      resolve(message);
-    });
-  });
-}
-
 /**
  * `sampleNodeCpu({ processes: true })` in a process of its own (node-cpu-process.ts): one scan
  * of /proc took up to 14 ms on a loaded node, and in the bench's process it would hold the loop
@@ -111,10 +101,10 @@ function nextMessage<T>(child: ChildProcess): Promise<T> {
  */
 export async function sampleNodeCpuInProcess(): Promise<{ stop(): Promise<NodeCpu> }> {
   const child = fork(new URL('./node-cpu-process.ts', import.meta.url).pathname, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  await nextMessage<'started'>(child);
+  await nextMessage<'started'>(child, 'the node sampler');
   return {
     async stop() {
-      const sampled = nextMessage<NodeCpu>(child);
+      const sampled = nextMessage<NodeCpu>(child, 'the node sampler');
       child.send('stop');
       return sampled;
     },

@@ -3,6 +3,7 @@
 // follower in this one.
 import { type ChildProcess, fork } from 'node:child_process';
 import type { Arrivals } from '../test/sse-subscribers.ts';
+import { nextMessage } from './child-message.ts';
 import type { ToViewers, ViewerProcessArgs } from './viewer-process.ts';
 
 export interface ViewerAudience {
@@ -27,18 +28,11 @@ export function subscribeInProcesses(apiUrl: string, token: string, store: strin
     serialization: 'advanced', // Maps of arrivals go across as they are
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   }));
-  const next = (child: ChildProcess, type: FromViewers['type']): Promise<FromViewers> => new Promise((resolve, reject) => {
-    const onMessage = (message: FromViewers) => {
-      if (message.type !== type && message.type !== 'failed') return;
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-      if (message.type === 'failed') reject(new Error(message.message));
-      else resolve(message);
-    };
-    const onExit = (code: number | null) => reject(new Error(`a viewer process exited with ${code}`));
-    child.on('message', onMessage);
-    child.once('exit', onExit);
-  });
+  const next = async (child: ChildProcess, type: FromViewers['type']): Promise<FromViewers> => {
+    const message = await nextMessage<FromViewers>(child, 'a viewer process', (m) => m.type === type || m.type === 'failed');
+    if (message.type === 'failed') throw new Error(message.message);
+    return message;
+  };
   const send = (message: ToViewers) => children.forEach((child) => child.send(message));
   return {
     connected: Promise.all(children.map((child) => next(child, 'connected'))),
