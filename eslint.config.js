@@ -2,6 +2,9 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+/** Import paths that would tie one side to the other's sources: both speak through contract/. */
+const restrictImports = (...patterns) => ['error', { patterns }];
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'chart/**', 'coverage/**'] },
   js.configs.recommended,
@@ -9,7 +12,32 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // The elements know the API only by what it sends (contract/) and its HTTP routes.
+    files: ['web-components/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrictImports({ regex: '(^|/)api/src(/|$)', message: 'The elements may not import the API: put what both sides speak in contract/.' }),
+    },
+  },
+  {
+    // The API serves the built bundle (api/src/repo-files.ts), never the elements' sources.
+    files: ['api/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrictImports({ regex: '(^|/)web-components/', message: 'The API may not import the elements: put what both sides speak in contract/.' }),
+    },
+  },
+  {
+    // The contract depends on zod only, and on neither side.
+    files: ['contract/**/*.ts'],
+    ignores: ['contract/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': restrictImports(
+        { regex: '(^|/)(api|web-components)/', message: 'contract/ may not depend on the API or the elements.' },
+        { regex: '^(?!zod$|\\./|\\.\\./)', message: 'contract/ depends on zod only.' },
+      ),
     },
   },
 );

@@ -33,27 +33,40 @@ progress() {
     "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$1" "$2" "$(printf '%s' "$3" | json_string)"
 }
 
-# finish CODE SUMMARY — the termination message the API shows for this operation.
+# finish EXIT SUMMARY [REASON] — the termination message the API shows for this operation;
+# REASON (a code of contract/reasons.ts PROVISIONER_CODES) goes on a last line of its own,
+# `code: REASON`, which the API takes off the message and passes on as the state's code.
 finish() {
-  printf '%s\n' "$2" >"$TERMINATION_LOG" 2>/dev/null || true
+  if [ -n "${3:-}" ]; then
+    printf '%s\ncode: %s\n' "$2" "$3" >"$TERMINATION_LOG" 2>/dev/null || true
+  else
+    printf '%s\n' "$2" >"$TERMINATION_LOG" 2>/dev/null || true
+  fi
   if [ "$1" -eq 0 ]; then progress "done" succeeded "$2"; else progress "done" failed "$2"; fi
   exit "$1"
 }
 
-# plain_reason HELM_OUTPUT — what went wrong, in words a shop operator can act on.
+# plain_reason HELM_OUTPUT — "CODE words": what went wrong, as a reason code and in words a
+# shop operator can act on.
 plain_reason() {
   case "$1" in
     *"exceeded quota"*|*"forbidden: maximum"*)
-      echo "The store needs more resources than its plan allows; choose a larger plan." ;;
+      echo "QuotaExceeded The store needs more resources than its plan allows; choose a larger plan." ;;
     *"values don't meet the specifications of the schema"*|*"values.schema.json"*)
-      echo "The store settings were rejected by the chart: $(printf '%s' "$1" | grep -m1 -- '- at ' | sed 's/^ *- //')" ;;
+      echo "SettingsRejected The store settings were rejected by the chart: $(printf '%s' "$1" | grep -m1 -- '- at ' | sed 's/^ *- //')" ;;
     *"context deadline exceeded"*|*"timed out waiting"*|*"not ready"*)
-      echo "The store did not become ready within $HELM_TIMEOUT; its pods were not ready. Check the store's events and retry." ;;
+      echo "NotReadyInTime The store did not become ready within $HELM_TIMEOUT; its pods were not ready. Check the store's events and retry." ;;
     *"is forbidden"*)
-      echo "The provisioner was not allowed to change the store's namespace; ask the platform operator to check its RoleBinding." ;;
+      echo "ProvisionerForbidden The provisioner was not allowed to change the store's namespace; ask the platform operator to check its RoleBinding." ;;
     *)
-      echo "Helm failed: $(printf '%s' "$1" | grep -m1 -i 'error' || printf '%s' "$1" | tail -n 1)" ;;
+      echo "HelmFailed Helm failed: $(printf '%s' "$1" | grep -m1 -i 'error' || printf '%s' "$1" | tail -n 1)" ;;
   esac
+}
+
+# fail HELM_OUTPUT — ends the operation with plain_reason's code and words.
+fail() {
+  reason=$(plain_reason "$1")
+  finish 1 "${reason#* }" "${reason%% *}"
 }
 
 # helm_says LINE — a line of Helm's --debug output in fewer words, or nothing for the chart's
@@ -110,22 +123,22 @@ recover_pending() {
   case "$status" in
     pending-install)
       run_helm recover uninstall "$RELEASE" -n "$NAMESPACE" --wait --timeout "$HELM_TIMEOUT" ||
-        finish 1 "$(plain_reason "$(cat "$WORK/helm.out")")" ;;
+        fail "$(cat "$WORK/helm.out")" ;;
     pending-upgrade|pending-rollback)
       run_helm recover rollback "$RELEASE" 0 -n "$NAMESPACE" --wait --timeout "$HELM_TIMEOUT" ||
-        finish 1 "$(plain_reason "$(cat "$WORK/helm.out")")" ;;
+        fail "$(cat "$WORK/helm.out")" ;;
   esac
 }
 
 # Kubernetes stops the pod (TERM) when the platform ends the operation early; say so and go.
-trap 'finish 143 "The operation was stopped before it finished."' TERM
+trap 'finish 143 "The operation was stopped before it finished." Stopped' TERM
 
 : "${OPERATION:?OPERATION is required}" "${RELEASE:?RELEASE is required}" "${NAMESPACE:?NAMESPACE is required}"
 progress start started "$OPERATION of store $RELEASE in namespace $NAMESPACE"
 
 status=$(release_status)
 if [ -s "$WORK/list.err" ]; then
-  finish 1 "$(plain_reason "$(cat "$WORK/list.err")")"
+  fail "$(cat "$WORK/list.err")"
 fi
 progress inspect succeeded "release status: ${status:-none}"
 case "$status" in pending-*) recover_pending "$status" ;; esac
@@ -137,17 +150,17 @@ case "$OPERATION" in
       -f "$WORK/values.yaml" --wait --rollback-on-failure --timeout "$HELM_TIMEOUT"; then
       finish 0 "The store is ready: $OPERATION completed."
     fi
-    finish 1 "$(plain_reason "$(cat "$WORK/helm.out")")" ;;
+    fail "$(cat "$WORK/helm.out")" ;;
   rollback)
     if run_helm rollback rollback "$RELEASE" "${ROLLBACK_TO:-0}" -n "$NAMESPACE" --wait --timeout "$HELM_TIMEOUT"; then
       finish 0 "The store was rolled back to revision ${ROLLBACK_TO:-0} (0 = previous)."
     fi
-    finish 1 "$(plain_reason "$(cat "$WORK/helm.out")")" ;;
+    fail "$(cat "$WORK/helm.out")" ;;
   uninstall)
     if run_helm uninstall uninstall "$RELEASE" -n "$NAMESPACE" --wait --ignore-not-found --timeout "$HELM_TIMEOUT"; then
       finish 0 "The store's release was uninstalled."
     fi
-    finish 1 "$(plain_reason "$(cat "$WORK/helm.out")")" ;;
+    fail "$(cat "$WORK/helm.out")" ;;
   *)
-    finish 2 "Unknown operation \"$OPERATION\"; expected install, upgrade, rollback or uninstall." ;;
+    finish 2 "Unknown operation \"$OPERATION\"; expected install, upgrade, rollback or uninstall." UnknownOperation ;;
 esac

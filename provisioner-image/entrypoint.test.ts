@@ -74,14 +74,16 @@ describe('provisioner entrypoint', () => {
   it('fails with a plain reason on a readiness timeout, and quotes Helm safely', () => {
     const result = run({ operation: 'install', failWith: 'Error: resource Deployment/x not ready "quoted": context deadline exceeded' });
     expect(result.code).toBe(1);
-    expect(result.termination).toBe("The store did not become ready within 90s; its pods were not ready. Check the store's events and retry.");
+    expect(result.termination).toBe("The store did not become ready within 90s; its pods were not ready. Check the store's events and retry.\ncode: NotReadyInTime");
     expect(result.lines.find((l) => l.status === 'output')!.message).toContain('"quoted"');
     expect(result.lines.at(-1)).toMatchObject({ step: 'done', status: 'failed' });
   });
 
   it('names the quota when the plan is too small', () => {
     const result = run({ operation: 'upgrade', failWith: 'Error: pods "x" is forbidden: exceeded quota: store-quota' });
-    expect(result.termination).toBe('The store needs more resources than its plan allows; choose a larger plan.');
+    expect(result.termination).toBe('The store needs more resources than its plan allows; choose a larger plan.\ncode: QuotaExceeded');
+    // The code is the API's to take off: the progress line keeps the words alone.
+    expect(result.lines.at(-1)).toMatchObject({ step: 'done', status: 'failed', message: 'The store needs more resources than its plan allows; choose a larger plan.' });
   });
 
   it('streams each Helm line while Helm still runs, and keeps its exit status', async () => {

@@ -21,6 +21,9 @@ mkdir -p "$app/web-components" && cp "$root/web-components/package.json" "$app/w
 # Production dependencies of the API only, exactly as locked.
 (cd "$app" && npm ci --omit=dev --workspace api --include-workspace-root=false --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null)
 cp -r "$root/api/src" "$app/api/"
+# What the API and the elements both speak (zod schemas and types; api/src imports it).
+cp -r "$root/contract" "$app/"
+find "$app/contract" -name '*.test.ts' -delete
 find "$app/api/src" -name '*.test.ts' -delete
 cp "$root/web-components/dist/cdn/store-manager.js" "$app/web-components/dist/cdn/"
 # The plans the chart sizes stores by and its values schema (api/src/store/plans.ts and

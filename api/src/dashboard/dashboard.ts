@@ -1,10 +1,11 @@
 // The dashboard at `/`: a static page embedding <store-manager>, and the element's bundle at
-// /ui/store-manager.js (built by `npm run build` into web-components/dist/cdn).
+// /ui/store-manager.js (built by `npm run build`; where it is found: repo-files.ts).
 import { readFile } from 'node:fs/promises';
 import Router from '@koa/router';
+import { ELEMENT_BUNDLE } from '../repo-files.ts';
 
 const PAGE = new URL('./index.html', import.meta.url);
-export const DEFAULT_BUNDLE = new URL('../../../web-components/dist/cdn/store-manager.js', import.meta.url);
+export const DEFAULT_BUNDLE = ELEMENT_BUNDLE;
 
 // The page loads only its own script and talks only to this API.
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";

@@ -11,7 +11,7 @@ export const MAX_SAVED_LOG_BYTES = 64 * 1024;
 export function buildOperationRecord(store: string, record: OperationRecord & { storeUid: string }): k8s.V1ConfigMap {
   return {
     metadata: { name: operationRecordName(store), namespace: PLATFORM_NAMESPACE, labels: { [LABELS.managedBy]: MANAGED_BY, [LABELS.store]: store } },
-    data: { job: record.job, storeUid: record.storeUid, message: record.message, log: record.log, ...(record.final ? { final: 'true' } : {}) },
+    data: { job: record.job, storeUid: record.storeUid, message: record.message, ...(record.code ? { code: record.code } : {}), log: record.log, ...(record.final ? { final: 'true' } : {}) },
   };
 }
 

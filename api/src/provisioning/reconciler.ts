@@ -14,6 +14,7 @@ import type { StoreCache } from '../kube/cache.ts';
 import { deleteIfPresent, deleteIfSame, type KubeClients } from '../kube/clients.ts';
 import { belongsTo, intentStarted, readIntent } from '../store/intent.ts';
 import { LABELS, MANAGED_BY, operationRecordName, PLATFORM_NAMESPACE, provisionerServiceAccount, storeNamespace } from '../store/names.ts';
+import { readTerminationMessage } from '../../../contract/reasons.ts';
 import { newestPod, operationRunning, operationSucceeded } from '../store/state.ts';
 import { isRecordOf, latestJob, type OperationRecord, readRecord } from '../store/view.ts';
 import { fetchOperationRecord, readProvisionerLog, saveOperationRecord } from './operation-records.ts';
@@ -152,17 +153,19 @@ export class Reconciler {
     const jobName = job.metadata!.name!;
     const pod = newestPod(cache.pods.list(), jobName);
     const status = pod?.status?.containerStatuses?.[0];
-    let message = (status?.state?.terminated?.message ?? status?.lastState?.terminated?.message ?? '').trim();
+    const terminated = readTerminationMessage(status?.state?.terminated?.message ?? status?.lastState?.terminated?.message ?? '');
+    let { message } = terminated;
+    let code = terminated.code;
     let log = await readProvisionerLog(kube, pod);
     // A Job ended early lost its pod with it: what fail-fast saved then is the log. Asked of
     // the API server when the cache has not seen that save yet (it came just before the end).
     const saved = early ?? (await fetchOperationRecord(kube, store));
     const earlier = isRecordOf(saved, jobName, storeUid) && !saved.final ? saved : undefined;
     if (!log) log = earlier?.log ?? '';
-    if (earlier?.message) message = earlier.message;
+    if (earlier?.message) ({ message, code } = earlier);
     if (!message) message = job.status?.conditions?.find((c) => c.status === 'True')?.message ?? '';
     if (operationSucceeded(job, cache.pods.list())) message = [message, await this.setupOutcome(store)].filter(Boolean).join(' ');
-    await saveOperationRecord(kube, store, { job: jobName, storeUid, message, log, final: true });
+    await saveOperationRecord(kube, store, { job: jobName, storeUid, message, ...(code ? { code } : {}), log, final: true });
     logger.info({ store, job: jobName }, 'saved operation record');
     return message;
   }

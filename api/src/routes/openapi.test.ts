@@ -51,4 +51,12 @@ describe('the OpenAPI document', () => {
       expect(responses['503']!.headers, operationId).toHaveProperty('Retry-After');
     }
   });
+
+  it('describes what the API answers and streams from the contract\'s schemas', () => {
+    const schemas = document.components.schemas as Record<string, { properties?: Record<string, any> }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    expect(Object.keys(schemas)).toEqual(['Error', 'StoreView', 'StorePage', 'Revision', 'PlanSummary', 'AdminCredentials', 'StatusEvent', 'LogEvent', 'ProgressEvent']);
+    expect(schemas.StoreView!.properties!.state.properties.code.enum).toContain('QuotaExceeded');
+    expect(schemas.StatusEvent!.properties!.phase.enum).toContain('Deleted');
+    expect(document.paths['/api/v1/stores/{name}'].get.responses[200].content['application/json'].schema).toMatchObject({ properties: { store: { $ref: '#/components/schemas/StoreView' } } });
+  });
 });

@@ -1,9 +1,29 @@
-// The OpenAPI 3.1 document, generated from the same zod schemas that validate requests, so
-// the two cannot drift apart. Served at /api/v1/openapi.json.
+// The OpenAPI 3.1 document, generated from the same zod schemas that validate requests and
+// from the contract's schemas of what the API answers and streams (contract/schemas.ts), so
+// none of them can drift apart. Served at /api/v1/openapi.json.
 import { z } from 'zod';
+import {
+  adminCredentialsSchema, logEventSchema, planSummarySchema, progressEventSchema, revisionSchema, statusEventSchema, storePageSchema, storeViewSchema,
+} from '../../../contract/schemas.ts';
 import { changeStoreBody, createStoreBody, listStoresQuery, rollbackBody, storeName } from './stores.schema.ts';
 
-const jsonSchema = (schema: z.ZodType, io: 'input' | 'output' = 'input') => z.toJSONSchema(schema, { io, unrepresentable: 'any' });
+const jsonSchema = (schema: z.ZodType, io: 'input' | 'output' = 'input') => {
+  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' });
+  return rest;
+};
+
+/** What the API answers and streams, as components: the contract's schemas. */
+const CONTRACT_SCHEMAS = {
+  StoreView: storeViewSchema,
+  StorePage: storePageSchema,
+  Revision: revisionSchema,
+  PlanSummary: planSummarySchema,
+  AdminCredentials: adminCredentialsSchema,
+  StatusEvent: statusEventSchema,
+  LogEvent: logEventSchema,
+  ProgressEvent: progressEventSchema,
+};
+const ref = (name: keyof typeof CONTRACT_SCHEMAS) => ({ $ref: `#/components/schemas/${name}` });
 
 const errorBody = {
   type: 'object',
@@ -44,7 +64,7 @@ const anyRoute = [401, 403, 429];
 const asksCluster = [...anyRoute, 502, 503];
 
 const json = (schema: object) => ({ content: { 'application/json': { schema } } });
-const storeAnswer = (description: string) => ({ description, ...json({ type: 'object', properties: { store: { type: 'object' }, operation: { type: 'object' } } }) });
+const storeAnswer = (description: string) => ({ description, ...json({ type: 'object', properties: { store: ref('StoreView'), operation: { type: 'object' } } }) });
 const nameParameter = { name: 'name', in: 'path', required: true, schema: jsonSchema(storeName) };
 
 /** Query parameters from a zod object schema, each with its own JSON schema and description. */
@@ -53,25 +73,6 @@ function queryParameters(schema: z.ZodType) {
   return Object.entries(properties).map(([name, { description, ...property }]) => ({ name, in: 'query', required: false, ...(description ? { description } : {}), schema: property }));
 }
 
-const storePage = {
-  type: 'object',
-  required: ['items', 'metadata', 'counts'],
-  properties: {
-    items: { type: 'array', items: { type: 'object' } },
-    metadata: {
-      type: 'object',
-      properties: {
-        continue: { type: 'string', description: 'Send as `continue` for the next page; absent on the last one.' },
-        remainingItemCount: { type: 'integer', description: 'Matching stores after this page.' },
-      },
-    },
-    counts: {
-      type: 'object',
-      description: 'Every store you may see (a tenant its own, an admin all), by phase; filters do not apply.',
-      properties: { all: { type: 'integer' }, byPhase: { type: 'object', additionalProperties: { type: 'integer' } } },
-    },
-  },
-};
 
 export function buildOpenApiDocument() {
   return {
@@ -79,7 +80,7 @@ export function buildOpenApiDocument() {
     info: { title: 'storefleet API', version: '1', description: 'Isolated WooCommerce stores on Kubernetes.' },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
-      schemas: { Error: errorBody },
+      schemas: { Error: errorBody, ...Object.fromEntries(Object.entries(CONTRACT_SCHEMAS).map(([name, schema]) => [name, jsonSchema(schema, 'output')])) },
     },
     security: [{ bearer: [] }],
     paths: {
@@ -88,7 +89,7 @@ export function buildOpenApiDocument() {
           operationId: 'listStores',
           description: 'Stores you may see, from the watch cache. With `limit`, one page: pass its `metadata.continue` to get the next. The token holds the last row\'s sort key, so stores created or deleted meanwhile never make a row repeat or vanish.',
           parameters: queryParameters(listStoresQuery),
-          responses: { 200: { description: 'A page of stores, and the counts by phase', ...json(storePage) }, ...errors(400, ...anyRoute) },
+          responses: { 200: { description: 'A page of stores, and the counts by phase', ...json(ref('StorePage')) }, ...errors(400, ...anyRoute) },
         },
         post: {
           operationId: 'createStore',
@@ -120,7 +121,7 @@ export function buildOpenApiDocument() {
         get: {
           operationId: 'storeRevisions',
           description: "The store's Helm release revisions, newest first, read from the cluster.",
-          responses: { 200: { description: 'Revisions: number, status, plan, time', ...json({ type: 'object', properties: { items: { type: 'array', items: { type: 'object' } } } }) }, ...errors(400, 404, ...asksCluster) },
+          responses: { 200: { description: 'Revisions: number, status, plan, time', ...json({ type: 'object', properties: { items: { type: 'array', items: ref('Revision') } } }) }, ...errors(400, 404, ...asksCluster) },
         },
       },
       '/stores': {
@@ -140,11 +141,11 @@ export function buildOpenApiDocument() {
         post: {
           operationId: 'revealAdminCredentials',
           description: 'Shows the WordPress admin user and password once; later calls answer 410.',
-          responses: { 200: { description: 'The admin credentials', ...json({ type: 'object', properties: { username: { type: 'string' }, password: { type: 'string' }, loginUrl: { type: 'string' } } }) }, ...errors(400, 404, 409, 410, ...asksCluster) },
+          responses: { 200: { description: 'The admin credentials', ...json(ref('AdminCredentials')) }, ...errors(400, 404, 409, 410, ...asksCluster) },
         },
       },
       '/api/v1/plans': {
-        get: { operationId: 'listPlans', responses: { 200: { description: 'The plans a store can have', ...json({ type: 'object' }) }, ...errors(...anyRoute) } },
+        get: { operationId: 'listPlans', responses: { 200: { description: 'The plans a store can have', ...json({ type: 'object', properties: { items: { type: 'array', items: ref('PlanSummary') } } }) }, ...errors(...anyRoute) } },
       },
       '/api/v1/stores/{name}/logs': {
         parameters: [nameParameter],
@@ -152,7 +153,7 @@ export function buildOpenApiDocument() {
       },
       '/api/v1/stores/{name}/events': {
         parameters: [nameParameter],
-        get: { operationId: 'storeEvents', responses: { 200: { description: 'Server-Sent Events: status and log', content: { 'text/event-stream': { schema: { type: 'string' } } } }, ...errors(400, 404, ...anyRoute) } },
+        get: { operationId: 'storeEvents', responses: { 200: { description: 'Server-Sent Events: `status` (data: StatusEvent), `log` (data: LogEvent) and `progress` (data: ProgressEvent)', content: { 'text/event-stream': { schema: { type: 'string' }, 'x-events': { status: ref('StatusEvent'), log: ref('LogEvent'), progress: ref('ProgressEvent') } } } }, ...errors(400, 404, ...anyRoute) } },
       },
     },
   };

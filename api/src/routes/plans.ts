@@ -2,12 +2,13 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { type Principal, requireScope } from '../http/auth.ts';
+import type { PlanSummary } from '../../../contract/plans.ts';
 import { PLAN_NAMES, plans } from '../store/plans.ts';
 
-export function describePlans() {
+export function describePlans(): PlanSummary[] {
   return PLAN_NAMES.map((name) => {
     const plan = plans[name];
-    return { name, cpu: plan.quota['limits.cpu'], memory: plan.quota['limits.memory'], storage: plan.wordpress.storage };
+    return { name, cpu: plan.quota['limits.cpu']!, memory: plan.quota['limits.memory']!, storage: plan.wordpress.storage };
   });
 }
 

@@ -1,6 +1,6 @@
 // Input schemas of the stores API; the same rules the element applies as you type.
 import { z } from 'zod';
-import { RESERVED_STORE_NAMES, STORE_NAME_PATTERN, STORE_NAME_RESERVED, STORE_NAME_RULE } from '../store/name-rules.ts';
+import { RESERVED_STORE_NAMES, STORE_NAME_PATTERN, STORE_NAME_RESERVED, STORE_NAME_RULE } from '../../../contract/names.ts';
 import { PLAN_NAMES } from '../store/plans.ts';
 import { EMAIL_RULE, HOST_RULE, meetsRule, TITLE_RULE, type ValueRule } from '../store/value-rules.ts';
 import { SORTS, STORE_PHASES } from '../store/list-page.ts';

@@ -4,10 +4,11 @@
 // operation early (provisioning/fail-fast.ts) with a reason a shop operator can act on,
 // instead of a generic timeout minutes later. Pure.
 import type { CoreV1Event, V1Job, V1Pod } from '@kubernetes/client-node';
+import type { BlockerCode } from '../../../contract/reasons.ts';
 import { ANNOTATIONS } from './names.ts';
 import { partOf, type StoreActivity } from './progress.ts';
 
-export type BlockerKind = 'ImagePullFailed' | 'InvalidImageName' | 'PodRefused' | 'StorageUnavailable' | 'CrashLooping' | 'Unschedulable';
+export type BlockerKind = BlockerCode;
 
 export interface Blocker {
   kind: BlockerKind;

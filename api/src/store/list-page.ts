@@ -2,19 +2,10 @@
 // opaque Kubernetes-style token. The token holds the last row's sort key and name, never an
 // offset, so a store created or deleted between two pages neither repeats nor hides a row of
 // the rest: the next page is "everything after this key" in the list as it is then.
-import type { Phase } from './state.ts';
-import type { StoreView } from './view.ts';
+import { type ListPhase, type Sort, SORT_KEYS, SORTS, STORE_PHASES } from '../../../contract/phases.ts';
+import type { StoreCounts, StorePage, StoreView } from '../../../contract/schemas.ts';
 
-/** Every phase a store can show; the order is "needs attention first", used by `sort=phase`. */
-export const STORE_PHASES = ['Failed', 'Unknown', 'Queued', 'Provisioning', 'Deleting', 'Ready'] as const;
-export type ListPhase = (typeof STORE_PHASES)[number];
-// A phase added to state.ts and not here fails to compile, rather than being unfilterable.
-const everyPhaseListed: Exclude<Phase, ListPhase> extends never ? true : never = true;
-void everyPhaseListed;
-
-export const SORT_KEYS = ['name', 'createdAt', 'phase'] as const;
-export const SORTS = SORT_KEYS.flatMap((key) => [key, `-${key}`] as const);
-export type Sort = (typeof SORTS)[number];
+export { type ListPhase, type Sort, SORT_KEYS, SORTS, STORE_PHASES, type StoreCounts, type StorePage };
 
 export interface ListQuery {
   /** At most this many items; absent = all that match. */
@@ -24,23 +15,6 @@ export interface ListQuery {
   /** Case-insensitive text found in the name, owner, shop host or title. */
   q?: string;
   sort: Sort;
-}
-
-export interface StoreCounts {
-  all: number;
-  byPhase: Partial<Record<ListPhase, number>>;
-}
-
-export interface StorePage {
-  items: StoreView[];
-  metadata: {
-    /** Pass as `continue` for the next page; absent on the last page. */
-    continue?: string;
-    /** Matching stores after this page. */
-    remainingItemCount: number;
-  };
-  /** Every store the caller may see, by phase (filters do not apply). */
-  counts: StoreCounts;
 }
 
 /** A `continue` token that is not one of ours, or was made for other filters. */

@@ -1,4 +1,6 @@
 // Names and labels: the contract `kubectl` users rely on (see ARCHITECTURE.md).
+import type { Operation } from '../../../contract/phases.ts';
+
 export const PLATFORM_NAMESPACE = 'storefleet-system';
 export const MANAGED_BY = 'storefleet';
 
@@ -34,7 +36,7 @@ export const ANNOTATIONS = {
   requestedAt: 'storefleet.io/requested-at',
 } as const;
 
-export type Operation = 'install' | 'upgrade' | 'rollback' | 'uninstall';
+export type { Operation };
 
 export const storeNamespace = (store: string) => `store-${store}`;
 export const provisionerServiceAccount = (store: string) => `provisioner-${store}`;

@@ -2,6 +2,8 @@
 // the platform sizes the namespace's ResourceQuota and LimitRange from them, so the two
 // cannot drift apart.
 import { readFileSync } from 'node:fs';
+import { PLAN_NAMES, type PlanName } from '../../../contract/plans.ts';
+import { CHART_PLANS } from '../repo-files.ts';
 
 export type Quantities = { cpu: string; memory: string };
 export type ComponentSize = { requests: Quantities; limits: Quantities; storage?: string };
@@ -15,9 +17,8 @@ export interface Plan {
   limitRange: { max: Quantities; default: Quantities; defaultRequest: Quantities; maxStorage: string };
 }
 
-export const PLAN_NAMES = ['small', 'medium', 'large'] as const;
-export type PlanName = (typeof PLAN_NAMES)[number];
+export { PLAN_NAMES, type PlanName };
 
-const plansFile = new URL('../../../chart/plans.json', import.meta.url);
+const plansFile = CHART_PLANS;
 
 export const plans: Record<PlanName, Plan> = JSON.parse(readFileSync(plansFile, 'utf8'));

@@ -4,40 +4,11 @@
 // that feed it are kube/store-activity.ts.
 import { createHash } from 'node:crypto';
 import type { CoreV1Event, V1ContainerStatus, V1PersistentVolumeClaim, V1Pod } from '@kubernetes/client-node';
+import { readTerminationMessage } from '../../../contract/reasons.ts';
+import { PART_NAMES, type PartName, type PartState, type ProgressItem, type ProgressSummary } from '../../../contract/schemas.ts';
 
-export type PartName = 'storage' | 'database' | 'web' | 'setup';
-export const PARTS: readonly PartName[] = ['storage', 'database', 'web', 'setup'];
-
-export interface ProgressItem {
-  /** Stable identity: the same report seen twice (or by two replicas) has the same key. */
-  key: string;
-  /** When the cluster says it happened (ISO). */
-  at: string;
-  /** Plain words first... */
-  text: string;
-  /** ...and the raw Kubernetes reason beside them. */
-  reason: string;
-  /** "Pod/shop1-wordpress-7d9f…", "PersistentVolumeClaim/shop1-wp-content". */
-  object: string;
-  part?: PartName;
-  type: 'Normal' | 'Warning';
-}
-
-export type PartPhase = 'waiting' | 'starting' | 'ready' | 'failed';
-
-export interface PartState {
-  part: PartName;
-  phase: PartPhase;
-  detail: string;
-}
-
-export interface ProgressSummary {
-  ready: number;
-  total: number;
-  parts: PartState[];
-  /** "2 of 4 parts ready: storage ready, database ready, web starting, setup waiting". */
-  text: string;
-}
+export type { PartName, PartPhase, PartState, ProgressItem, ProgressSummary } from '../../../contract/schemas.ts';
+export const PARTS: readonly PartName[] = PART_NAMES;
 
 export interface StoreActivity {
   release: string;
@@ -130,7 +101,7 @@ function containerItems(release: string, pod: V1Pod, status: V1ContainerStatus):
   const terminated = status.state?.terminated;
   if (terminated) {
     const ok = terminated.exitCode === 0;
-    items.push({ ...base, key: `pod:${pod.metadata?.uid}:${status.name}:terminated:${status.restartCount}`, at: new Date(terminated.finishedAt ?? Date.now()).toISOString(), text: ok ? `Container ${status.name} finished.` : `Container ${status.name} stopped with exit code ${terminated.exitCode}${terminated.message ? `: ${terminated.message.trim()}` : '.'}`, reason: terminated.reason ?? (ok ? 'Completed' : 'Error'), type: ok ? 'Normal' : 'Warning' });
+    items.push({ ...base, key: `pod:${pod.metadata?.uid}:${status.name}:terminated:${status.restartCount}`, at: new Date(terminated.finishedAt ?? Date.now()).toISOString(), text: ok ? `Container ${status.name} finished.` : `Container ${status.name} stopped with exit code ${terminated.exitCode}${terminated.message ? `: ${readTerminationMessage(terminated.message).message}` : '.'}`, reason: terminated.reason ?? (ok ? 'Completed' : 'Error'), type: ok ? 'Normal' : 'Warning' });
   }
   const ready = pod.status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'True');
   if (status.ready && ready) {

@@ -5,18 +5,9 @@ import { gunzipSync } from 'node:zlib';
 import type { CoreV1Api, V1Secret } from '@kubernetes/client-node';
 import { storeNamespace } from './names.ts';
 import { isStoreSpec } from './intent.ts';
-import type { StoreSpec } from './spec.ts';
+import type { Revision, StoreSpec } from '../../../contract/schemas.ts';
 
-export interface Revision {
-  revision: number;
-  /** Helm's status of the revision: deployed, superseded, failed, pending-*. */
-  status: string;
-  plan?: string;
-  updatedAt?: string;
-  description?: string;
-  /** The store settings that revision was made with (from the values it was given). */
-  spec?: StoreSpec;
-}
+export type { Revision };
 
 interface HelmRelease {
   version?: number;

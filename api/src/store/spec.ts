@@ -1,14 +1,9 @@
 // What a user asks for when creating or changing a store, and its stable hash (the create
 // lock compares hashes: same tenant + same spec → the existing store is the answer).
 import { createHash } from 'node:crypto';
-import type { PlanName } from './plans.ts';
+import type { StoreSpec } from '../../../contract/schemas.ts';
 
-export interface StoreSpec {
-  plan: PlanName;
-  host: string;
-  title: string;
-  adminEmail: string;
-}
+export type { StoreSpec };
 
 export function specHash(spec: StoreSpec): string {
   const canonical = JSON.stringify(spec, Object.keys(spec).sort());

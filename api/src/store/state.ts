@@ -1,22 +1,13 @@
 // A store's state, derived from cluster objects only (the API keeps none of its own).
 import type { V1Job, V1Namespace, V1Pod } from '@kubernetes/client-node';
+import { type ProvisionerCode, readTerminationMessage } from '../../../contract/reasons.ts';
+import type { StoreState } from '../../../contract/schemas.ts';
 import { readFailureNote } from './blockers.ts';
 import type { OperationIntent } from './intent.ts';
 import { ANNOTATIONS, LABELS, type Operation } from './names.ts';
 
-/** Unknown: the store's namespace does not hold what the platform wrote there (never a 500). */
-export type Phase = 'Queued' | 'Provisioning' | 'Ready' | 'Failed' | 'Deleting' | 'Unknown';
-
-export interface StoreState {
-  phase: Phase;
-  reason: string;
-  message: string;
-  since: string;
-  /** The operation Job the state comes from, if any. */
-  operation?: { job: string; type: Operation; seq: number };
-  /** While its operation waits in the provisioning queue: its place in line (1 = next). */
-  queuePosition?: number;
-}
+export type { Phase } from '../../../contract/phases.ts';
+export type { StoreState } from '../../../contract/schemas.ts';
 
 export interface StoreObjects {
   namespace: V1Namespace;
@@ -26,6 +17,8 @@ export interface StoreObjects {
   pod?: V1Pod;
   /** What the API saved of a finished operation whose pod may be gone. */
   savedMessage?: string;
+  /** The provisioner's reason code saved with that message, if it gave one. */
+  savedCode?: ProvisionerCode;
   /** An operation asked for whose Job does not exist yet. */
   pendingIntent?: OperationIntent;
   /** The Job's place in the provisioning queue while it waits, suspended (1 = next). */
@@ -105,11 +98,12 @@ export function operationSucceeded(job: V1Job, pods: readonly V1Pod[]): boolean 
   return jobCondition(job, 'Complete') !== undefined || provisionerSucceededAt(newestPod(pods, job.metadata!.name!)) !== undefined;
 }
 
-function terminationMessage(pod: V1Pod | undefined): string | undefined {
+/** The provisioner's termination message, its code line taken off (contract/reasons.ts). */
+export function terminationMessage(pod: V1Pod | undefined): { message: string; code?: ProvisionerCode } | undefined {
   const statuses = pod?.status?.containerStatuses ?? [];
   for (const status of statuses) {
     const message = status.state?.terminated?.message ?? status.lastState?.terminated?.message;
-    if (message) return message.trim();
+    if (message) return readTerminationMessage(message);
   }
   return undefined;
 }
@@ -120,7 +114,7 @@ function waitingReason(pod: V1Pod | undefined): string | undefined {
   return undefined;
 }
 
-export function deriveState({ namespace, job, pod, savedMessage, pendingIntent, queuePosition }: StoreObjects): StoreState {
+export function deriveState({ namespace, job, pod, savedMessage, savedCode, pendingIntent, queuePosition }: StoreObjects): StoreState {
   const operation = job && {
     job: job.metadata!.name!,
     type: job.metadata!.labels![LABELS.operation] as Operation,
@@ -151,7 +145,9 @@ export function deriveState({ namespace, job, pod, savedMessage, pendingIntent, 
   // Done at the provisioner's exit, as operationRunning says, or at Complete when the pod is gone.
   const succeededAt = failed ? undefined : provisionerSucceededAt(pod) ?? (completeCondition ? iso(completeCondition.lastTransitionTime) : undefined);
   const complete = succeededAt !== undefined;
-  const why = terminationMessage(pod) ?? savedMessage;
+  const terminated = terminationMessage(pod);
+  const why = terminated?.message ?? savedMessage;
+  const code = terminated ? terminated.code : savedCode;
 
   if (failed) {
     // Ended early because it could not succeed: that reason, not the deadline it was given.
@@ -171,7 +167,8 @@ export function deriveState({ namespace, job, pod, savedMessage, pendingIntent, 
     const fallback = failed.reason === 'DeadlineExceeded'
       ? `${verb} took longer than the Job's deadline and was stopped.`
       : `${verb} failed${failed.message ? `: ${failed.message}` : '.'}`;
-    return withOperation({ phase: 'Failed', reason: `${capitalize(operation.type)}Failed`, message: why || fallback, since: iso(failed.lastTransitionTime) });
+    const reason = `${capitalize(operation.type)}Failed`;
+    return withOperation({ phase: 'Failed', reason, message: why || fallback, since: iso(failed.lastTransitionTime), ...(why && code ? { code } : {}) });
   }
   if (job.spec?.suspend && !pod) {
     const place = queuePosition ? `number ${queuePosition} in line` : 'in line';

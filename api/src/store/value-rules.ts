@@ -2,6 +2,7 @@
 // values.schema.json, the file Helm checks the same values against at install: the API
 // accepts exactly what the chart does, so a store it accepts never fails on its own values.
 import { readFileSync } from 'node:fs';
+import { CHART_VALUES_SCHEMA } from '../repo-files.ts';
 
 interface SchemaString {
   pattern: string;
@@ -16,7 +17,7 @@ export interface ValueRule {
   maxLength: number;
 }
 
-const schemaFile = new URL('../../../chart/values.schema.json', import.meta.url);
+const schemaFile = CHART_VALUES_SCHEMA;
 const schema = JSON.parse(readFileSync(schemaFile, 'utf8'));
 
 // `u`: code points, as Helm's Go regexps read the chart's patterns.

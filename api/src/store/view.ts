@@ -2,21 +2,12 @@
 import type { V1ConfigMap, V1Job, V1Namespace, V1Pod } from '@kubernetes/client-node';
 import { belongsTo, intentStarted, readIntent, readSpec } from './intent.ts';
 import { LABELS } from './names.ts';
-import type { StoreSpec } from './spec.ts';
-import { deriveState, newestPod, type StoreState } from './state.ts';
+import { PROVISIONER_CODES, type ProvisionerCode } from '../../../contract/reasons.ts';
+import type { StoreView } from '../../../contract/schemas.ts';
+import { deriveState, newestPod } from './state.ts';
 import { storeUrl } from './store-url.ts';
 
-export interface StoreView {
-  name: string;
-  /** This store's identity: a store created again under the same name gets a new one. */
-  uid: string;
-  tenant: string;
-  /** Missing only when the store's namespace no longer holds a readable spec (phase Unknown). */
-  spec?: StoreSpec;
-  url: string;
-  createdAt: string;
-  state: StoreState;
-}
+export type { StoreView } from '../../../contract/schemas.ts';
 
 export const seqOf = (job: V1Job) => Number(job.metadata?.labels?.[LABELS.seq] ?? 0);
 
@@ -33,6 +24,8 @@ export interface OperationRecord {
   /** The store namespace it was saved for (absent in records from before incarnations). */
   storeUid?: string;
   message: string;
+  /** The provisioner's reason code for that message, when it gave one. */
+  code?: ProvisionerCode;
   log: string;
   /** Saved once the Job ended (not early, while its pod was being stopped). */
   final?: boolean;
@@ -40,7 +33,9 @@ export interface OperationRecord {
 
 export function readRecord(configMap: V1ConfigMap | undefined): OperationRecord | undefined {
   const data = configMap?.data;
-  return data?.job ? { job: data.job, storeUid: data.storeUid, message: data.message ?? '', log: data.log ?? '', final: data.final === 'true' } : undefined;
+  if (!data?.job) return undefined;
+  const code = (PROVISIONER_CODES as readonly string[]).includes(data.code ?? '') ? (data.code as ProvisionerCode) : undefined;
+  return { job: data.job, storeUid: data.storeUid, message: data.message ?? '', ...(code ? { code } : {}), log: data.log ?? '', final: data.final === 'true' };
 }
 
 /** Whether a saved record is of this Job of this store (not of an earlier store of the name). */
@@ -56,11 +51,11 @@ export function toStoreView(namespace: V1Namespace, jobs: readonly V1Job[], pods
   const intent = readIntent(namespace);
   const job = latestJob(jobs, namespace);
   const pod = job && newestPod(pods, job.metadata!.name!);
-  const savedMessage = isRecordOf(record, job?.metadata?.name, namespace.metadata?.uid) ? record.message : undefined;
+  const saved = isRecordOf(record, job?.metadata?.name, namespace.metadata?.uid) ? record : undefined;
   const problem = !spec ? 'its settings annotation is missing or not valid JSON' : !labels[LABELS.tenant] ? 'its tenant label is missing' : undefined;
   const state = problem
     ? { phase: 'Unknown' as const, reason: 'InvalidStoreData', message: `The store's namespace cannot be read: ${problem}. Ask the platform operator to repair or delete it.`, since: new Date(namespace.metadata?.creationTimestamp ?? 0).toISOString() }
-    : deriveState({ namespace, job, pod, savedMessage, queuePosition: job && queue?.get(job.metadata!.name!), pendingIntent: intent && !intentStarted(namespace, intent) ? intent : undefined });
+    : deriveState({ namespace, job, pod, savedMessage: saved?.message, savedCode: saved?.code, queuePosition: job && queue?.get(job.metadata!.name!), pendingIntent: intent && !intentStarted(namespace, intent) ? intent : undefined });
   return {
     name,
     uid: namespace.metadata?.uid ?? '',

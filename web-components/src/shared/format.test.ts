@@ -12,10 +12,14 @@ describe('format', () => {
   });
 
   it('names the next step for each kind of failure', () => {
-    expect(nextStep('InstallFailed', 'The store does not fit its quota: the plan allows 4 CPU.')).toMatch(/larger plan/);
-    expect(nextStep('InstallFailed', 'The store settings were rejected by the chart: x')).toBe('Change the store settings and try again.');
-    expect(nextStep('UpgradeFailed', 'The store did not become ready within 30s')).toMatch(/^Try the operation again/);
-    expect(nextStep('InstallFailed', 'something else')).toMatch(/^Delete the store and create it again/);
+    expect(nextStep({ reason: 'InstallFailed', code: 'QuotaExceeded' })).toMatch(/larger plan/);
+    expect(nextStep({ reason: 'InstallFailed', code: 'SettingsRejected' })).toBe('Change the store settings and try again.');
+    expect(nextStep({ reason: 'UpgradeFailed', code: 'NotReadyInTime' })).toMatch(/^Try the operation again/);
+    expect(nextStep({ reason: 'UpgradeFailed', code: 'ProvisionerForbidden' })).toMatch(/provisioner's permissions/);
+    expect(nextStep({ reason: 'PodRefused' })).toMatch(/larger plan/);
+    expect(nextStep({ reason: 'InstallFailed', code: 'HelmFailed' })).toMatch(/^Delete the store and create it again/);
+    expect(nextStep({ reason: 'InstallFailed' })).toMatch(/^Delete the store and create it again/);
+    expect(nextStep({ reason: 'UpgradeFailed' })).toMatch(/^Retry the operation/);
   });
 
   it('reads provisioner progress lines as JSON and anything else as plain text', () => {

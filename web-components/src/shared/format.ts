@@ -1,4 +1,6 @@
 // Small pure formatters shared by the elements.
+import type { BlockerCode, ProvisionerCode } from '../../../contract/reasons.ts';
+import type { StoreState } from '../api/types.ts';
 
 /** "just now", "5 min", "3 h", "2 d": how long ago `iso` was, relative to `now`. */
 export function age(iso: string, now: Date = new Date()): string {
@@ -15,17 +17,38 @@ export function ago(iso: string, now: Date = new Date()): string {
   return value === 'just now' ? value : `${value} ago`;
 }
 
-/** What a person should do next about a failed store, from its reason. */
-export function nextStep(reason: string, message: string): string {
-  // Ended early by the platform: the message already names the way out; this says who acts.
-  if (reason === 'ImagePullFailed' || reason === 'InvalidImageName' || reason === 'StorageUnavailable') return 'Ask your platform operator to make this available to the cluster, then retry the operation.';
-  if (reason === 'Unschedulable') return 'Retry once the cluster has room (your platform operator can add capacity), or choose a smaller plan.';
-  if (reason === 'CrashLooping') return 'Retry the operation; if it crashes again, ask your platform operator with the log command above.';
-  if (reason === 'PodRefused') return 'Choose a larger plan below and upgrade, or delete the store.';
-  if (/quota|plan allows|larger plan/i.test(message)) return 'Choose a larger plan below and upgrade, or delete the store.';
-  if (/rejected by the chart|settings/i.test(message)) return 'Change the store settings and try again.';
-  if (/did not become ready|timed out/i.test(message)) return 'Try the operation again; if it fails again, ask your platform operator to check the store\'s events.';
-  if (/RoleBinding|not allowed/i.test(message)) return 'Ask your platform operator to check the provisioner\'s permissions.';
+const LARGER_PLAN = 'Choose a larger plan below and upgrade, or delete the store.';
+
+/**
+ * Who acts next when the platform ended an operation early (the message already names the
+ * way out). Typed by the contract's codes: a code added there and not here fails to compile.
+ */
+const BLOCKER_NEXT_STEPS: Record<BlockerCode, string> = {
+  ImagePullFailed: 'Ask your platform operator to make this available to the cluster, then retry the operation.',
+  InvalidImageName: 'Ask your platform operator to make this available to the cluster, then retry the operation.',
+  StorageUnavailable: 'Ask your platform operator to make this available to the cluster, then retry the operation.',
+  Unschedulable: 'Retry once the cluster has room (your platform operator can add capacity), or choose a smaller plan.',
+  CrashLooping: 'Retry the operation; if it crashes again, ask your platform operator with the log command above.',
+  PodRefused: LARGER_PLAN,
+};
+
+/** The next step for the provisioner's own reasons; undefined: the reason's general advice. */
+const PROVISIONER_NEXT_STEPS: Record<ProvisionerCode, string | undefined> = {
+  QuotaExceeded: LARGER_PLAN,
+  SettingsRejected: 'Change the store settings and try again.',
+  NotReadyInTime: 'Try the operation again; if it fails again, ask your platform operator to check the store\'s events.',
+  ProvisionerForbidden: 'Ask your platform operator to check the provisioner\'s permissions.',
+  HelmFailed: undefined,
+  Stopped: undefined,
+  UnknownOperation: undefined,
+};
+
+/** What a person should do next about a failed store, from its reason and code (never from its message). */
+export function nextStep({ reason, code }: Pick<StoreState, 'reason' | 'code'>): string {
+  const blocker = BLOCKER_NEXT_STEPS[reason as BlockerCode] as string | undefined;
+  if (blocker) return blocker;
+  const provisioner = code && PROVISIONER_NEXT_STEPS[code];
+  if (provisioner) return provisioner;
   if (reason === 'InstallFailed') return 'Delete the store and create it again, or ask your platform operator.';
   return 'Retry the operation; if it keeps failing, ask your platform operator with the log below.';
 }

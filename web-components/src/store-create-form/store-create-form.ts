@@ -1,15 +1,9 @@
 import { html, LitElement, nothing } from 'lit';
-import { storeNameProblem } from '../../../api/src/store/name-rules.ts';
+import { storeNameProblem } from '../../../contract/names.ts';
+import { FALLBACK_PLANS } from '../../../contract/plans.ts';
 import type { PlanSummary } from '../api/types.ts';
 import { theme } from '../shared/theme.ts';
 import { storeCreateFormStyles } from './store-create-form.styles.ts';
-
-/** The plans the API always offers, used until /api/v1/plans answers. */
-export const FALLBACK_PLANS: PlanSummary[] = [
-  { name: 'small', cpu: '', memory: '', storage: '' },
-  { name: 'medium', cpu: '', memory: '', storage: '' },
-  { name: 'large', cpu: '', memory: '', storage: '' },
-];
 
 /**
  * Asks for a new store: a name checked as you type with the API's own rule, and a plan.

@@ -22,7 +22,7 @@ const collect = (element: HTMLElement, type: string) => {
 describe('<store-detail>', () => {
   it('explains a failure in plain words with the next step', async () => {
     await mountDetail(storeView('shop-q', {
-      state: { phase: 'Failed', reason: 'InstallFailed', message: 'The store does not fit its quota: the plan allows 4 CPU.', since: new Date().toISOString() },
+      state: { phase: 'Failed', reason: 'InstallFailed', code: 'QuotaExceeded', message: 'The store does not fit its quota: the plan allows 4 CPU.', since: new Date().toISOString() },
     }));
     const failure = page.getByRole('alert');
     await expect.element(failure).toHaveTextContent(

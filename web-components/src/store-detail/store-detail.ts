@@ -90,7 +90,7 @@ export class StoreDetail extends LitElement {
       </header>
       ${phase === 'Failed' ? html`<div class="failure" part="failure" role="alert">
         <p><strong>What went wrong:</strong> ${store.state.message}</p>
-        <p><strong>Next step:</strong> ${nextStep(store.state.reason, store.state.message)}</p>
+        <p><strong>Next step:</strong> ${nextStep(store.state)}</p>
       </div>` : nothing}
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       <dl>

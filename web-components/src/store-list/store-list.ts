@@ -1,5 +1,5 @@
 import { html, LitElement, nothing } from 'lit';
-import { STORE_PHASES } from '../../../api/src/store/list-page.ts';
+import { STORE_PHASES } from '../../../contract/phases.ts';
 import type { ListPhase, Sort, StoreCounts, StoreView } from '../api/types.ts';
 import { age } from '../shared/format.ts';
 import { theme } from '../shared/theme.ts';

@@ -4,7 +4,7 @@ import { type ConnectionState, followEvents } from '../api/event-stream.ts';
 import type { AdminCredentials, LogEvent, PlanSummary, ProgressEvent, Revision, StatusEvent, StorePage, StoreView } from '../api/types.ts';
 import { failedDetail, storeEvent, type StoreCreatedDetail, type StoreDeletedDetail, type StoreFailedDetail } from '../shared/events.ts';
 import { theme } from '../shared/theme.ts';
-import { FALLBACK_PLANS } from '../store-create-form/store-create-form.ts';
+import { FALLBACK_PLANS } from '../../../contract/plans.ts';
 import type { TimelineEntry } from '../store-timeline/store-timeline.ts';
 import type { StorePageRequest, StoreSearch } from '../store-list/store-list.ts';
 import { storeManagerStyles } from './store-manager.styles.ts';
@@ -333,7 +333,7 @@ export class StoreManager extends LitElement {
       void this.refresh();
       return;
     }
-    const state = { phase: status.phase, reason: status.reason, message: status.message, since: status.since, operation: status.operation, queuePosition: status.queuePosition } as StoreView['state'];
+    const state = { phase: status.phase, reason: status.reason, message: status.message, since: status.since, code: status.code, operation: status.operation, queuePosition: status.queuePosition } as StoreView['state'];
     if (this._current?.name === status.name) this._current = { ...this._current, state };
     if (this._page?.items.some((s) => s.name === status.name)) {
       this._page = { ...this._page, items: this._page.items.map((s) => (s.name === status.name ? { ...s, state } : s)) };
