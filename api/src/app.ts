@@ -16,7 +16,7 @@ import { rateLimit, type RateLimitSettings } from './http/rate-limit.ts';
 import { logStreamErrors } from './http/sse.ts';
 import type { Redis } from 'ioredis';
 import type { StoreOperations } from './provisioning/operations.ts';
-import type { Logger } from './provisioning/reconciler.ts';
+import type { Logger } from './observability/logger.ts';
 import { buildOpenApiDocument } from './routes/openapi.ts';
 import { storesRouter } from './routes/stores.ts';
 import { plansRouter } from './routes/plans.ts';

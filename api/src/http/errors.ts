@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { clusterUnavailable, namespaceTerminating, statusCode } from '../kube/clients.ts';
 import { HostNotAllowed, StoreConflict, StoreNotFound } from '../provisioning/operations.ts';
 import { HostTaken } from '../provisioning/host-claims.ts';
-import type { Logger } from '../provisioning/reconciler.ts';
+import type { Logger } from '../observability/logger.ts';
 import { LimitReached } from '../provisioning/slots.ts';
 
 export class HttpError extends Error {

@@ -2,7 +2,7 @@
 // a rotated or removed token stops working within one poll, and its open streams end. A file
 // that does not parse leaves the tokens as they were, and says so.
 import { unwatchFile, watchFile } from 'node:fs';
-import type { Logger } from '../provisioning/reconciler.ts';
+import type { Logger } from '../observability/logger.ts';
 import type { TokenEntry, TokenRegistry } from './auth.ts';
 
 export function watchTokenFile(file: string, intervalMs: number, read: () => TokenEntry[], registry: TokenRegistry, logger: Logger): () => void {

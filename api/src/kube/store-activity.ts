@@ -4,7 +4,7 @@
 // a store at rest costs nothing. Read through the per-store reader RoleBinding, never
 // cluster-wide.
 import * as k8s from '@kubernetes/client-node';
-import type { Logger } from '../provisioning/reconciler.ts';
+import type { Logger } from '../observability/logger.ts';
 import { LABELS, storeNamespace } from '../store/names.ts';
 import { type ProgressReport, progressReport, type StoreActivity } from '../store/progress.ts';
 import { operationRunning } from '../store/state.ts';

@@ -4,7 +4,7 @@
 // HTTP latency histogram.
 import type { Context, Middleware } from 'koa';
 import type { Principal } from '../http/auth.ts';
-import type { Logger } from '../provisioning/reconciler.ts';
+import type { Logger } from './logger.ts';
 import type { PlatformMetrics } from './metrics.ts';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

@@ -4,7 +4,7 @@
 import { hostname } from 'node:os';
 import type * as k8s from '@kubernetes/client-node';
 import { createIfAbsent, type KubeClients } from '../kube/clients.ts';
-import type { Logger } from '../provisioning/reconciler.ts';
+import type { Logger } from './logger.ts';
 import { LABELS, PLATFORM_NAMESPACE, storeNamespace } from '../store/names.ts';
 
 export type OperationMoment = 'Started' | 'Succeeded' | 'Failed';

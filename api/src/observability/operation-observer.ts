@@ -1,7 +1,8 @@
 // What happens when an operation finishes: its duration goes into the histogram, a log line
 // names it with its request id, and a Kubernetes Event lands in the store's namespace.
 import type * as k8s from '@kubernetes/client-node';
-import type { Logger, OperationFinished } from '../provisioning/reconciler.ts';
+import type { Logger } from './logger.ts';
+import type { OperationFinished } from '../provisioning/reconciler.ts';
 import { ANNOTATIONS } from '../store/names.ts';
 import type { OperationEvents } from './kube-events.ts';
 import type { PlatformMetrics } from './metrics.ts';

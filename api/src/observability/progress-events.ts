@@ -10,7 +10,7 @@ import type * as k8s from '@kubernetes/client-node';
 import type { StoreCache } from '../kube/cache.ts';
 import { createIfAbsent, type KubeClients, statusCode } from '../kube/clients.ts';
 import type { StoreActivityWatches } from '../kube/store-activity.ts';
-import type { Logger } from '../provisioning/reconciler.ts';
+import type { Logger } from './logger.ts';
 import type { Blocker } from '../store/blockers.ts';
 import { LABELS, PLATFORM_NAMESPACE, storeNamespace } from '../store/names.ts';
 import type { ProgressItem } from '../store/progress.ts';

@@ -12,7 +12,7 @@ import { ANNOTATIONS, LABELS, PLATFORM_NAMESPACE, storeNamespace } from '../stor
 import { newestPod, operationRunning } from '../store/state.ts';
 import { latestJob } from '../store/view.ts';
 import { readRunningProvisionerLog, saveOperationRecord } from './operation-records.ts';
-import type { Logger } from './reconciler.ts';
+import type { Logger } from '../observability/logger.ts';
 
 export interface FailFastDeps {
   kube: KubeClients;

@@ -10,7 +10,7 @@ import type { StoreCache } from '../kube/cache.ts';
 import { type KubeClients, statusCode } from '../kube/clients.ts';
 import { LABELS, MANAGED_BY, PLATFORM_NAMESPACE } from '../store/names.ts';
 import { queueOrder, toRelease } from './queue-order.ts';
-import type { Logger } from './reconciler.ts';
+import type { Logger } from '../observability/logger.ts';
 
 export const QUEUE_LEASE = 'storefleet-provisioning-queue';
 

@@ -11,6 +11,7 @@
 // store of the same name never act on a later one.
 import type * as k8s from '@kubernetes/client-node';
 import type { StoreCache } from '../kube/cache.ts';
+import type { Logger } from '../observability/logger.ts';
 import { deleteIfPresent, deleteIfSame, type KubeClients } from '../kube/clients.ts';
 import { belongsTo, intentStarted, readIntent } from '../store/intent.ts';
 import { LABELS, MANAGED_BY, operationRecordName, PLATFORM_NAMESPACE, provisionerServiceAccount, storeNamespace } from '../store/names.ts';
@@ -23,11 +24,6 @@ import { StoreConflict, type StoreOperations } from './operations.ts';
 const SWEEP_EVERY_MS = 60_000;
 const RETRY_AFTER_ERROR_MS = 3_000;
 const MAX_RETRY_AFTER_MS = 60_000;
-
-export interface Logger {
-  info(object: object, message?: string): void;
-  error(object: object, message?: string): void;
-}
 
 /**
  * Told once per finished operation, by the replica that saved its record (or removed the
