@@ -7,6 +7,7 @@ import { parseCidrs, PRIVATE_CIDRS } from './provisioning/cidrs.ts';
 import { hostName } from './routes/stores.schema.ts';
 import { type HostPolicy, hostPolicyProblem } from './store/host-rules.ts';
 import { DEFAULT_BLOCKER_RULES } from './store/blockers.ts';
+import { WRITE_STEPS, type WriteStep } from './provisioning/operation-context.ts';
 
 const tokenEntries = z.array(z.strictObject({
   sha256: z.string().regex(/^[a-f0-9]{64}$/),
@@ -38,7 +39,6 @@ const schema = z.object({
   STOREFLEET_API_TOKENS_FILE: z.string().optional(),
   /** A plain token for a developer's own `npm start`: tenant "dev", role admin. */
   STOREFLEET_DEV_TOKEN: z.string().optional(),
-  STOREFLEET_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   STOREFLEET_MAX_STORES_PER_TENANT: z.coerce.number().int().min(0).max(10_000).default(20),
   /** JSON object: tenant → its own store limit. */
   STOREFLEET_TENANT_STORE_LIMITS: z.string().default('{}'),
@@ -63,20 +63,24 @@ const schema = z.object({
   /** How long the queue's leader Lease lasts unrenewed before another replica takes over. */
   STOREFLEET_QUEUE_LEASE_SECONDS: z.coerce.number().int().min(2).max(300).default(15),
   /** Test only: the crash tests' fault hook, "<write step>" after which the process SIGKILLs itself. */
-  STOREFLEET_TEST_CRASH_AFTER: z.enum(['slots', 'namespace', 'quota', 'limits', 'network-policy', 'default-service-account', 'secret', 'role-binding', 'service-account', 'job', 'started']).optional(),
+  STOREFLEET_TEST_CRASH_AFTER: z.enum(WRITE_STEPS).optional(),
+  NODE_ENV: z.string().optional(),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
 
 export function loadConfig(env: Record<string, string | undefined>) {
   const raw = schema.parse(env);
+  if (raw.STOREFLEET_TEST_CRASH_AFTER && raw.NODE_ENV === 'production') {
+    // A process that kills itself mid-create has no place in production, whatever the env says.
+    throw new Error('STOREFLEET_TEST_CRASH_AFTER is a test-only fault hook and is refused when NODE_ENV=production.');
+  }
   const tokens: TokenEntry[] = tokenEntries.parse(JSON.parse(raw.STOREFLEET_API_TOKENS_FILE ? readFileSync(raw.STOREFLEET_API_TOKENS_FILE, 'utf8') : raw.STOREFLEET_API_TOKENS));
   if (raw.STOREFLEET_DEV_TOKEN) tokens.push({ sha256: hashToken(raw.STOREFLEET_DEV_TOKEN), tenant: 'dev', role: 'admin' });
   return {
     port: raw.PORT,
     host: raw.HOST,
     baseDomain: raw.STOREFLEET_BASE_DOMAIN,
-    trustProxy: raw.STOREFLEET_TRUST_PROXY === 'true',
     tokens,
     redis: raw.REDIS_URL ? { url: raw.REDIS_URL, password: raw.REDIS_PASSWORD } : undefined,
     rateLimit: { durationMs: raw.STOREFLEET_RATE_WINDOW_SECONDS * 1000, readMax: raw.STOREFLEET_RATE_READ_MAX, writeMax: raw.STOREFLEET_RATE_WRITE_MAX },
@@ -120,9 +124,9 @@ function hostPolicy(baseDomain: string, tenantDomains: string, platformHosts: st
 }
 
 /** The fault hook: a real SIGKILL, so nothing after that write runs, not even exit handlers. */
-function crashAfter(step: string | undefined) {
+function crashAfter(step: WriteStep | undefined) {
   if (!step) return undefined;
-  return (done: string) => {
+  return (done: WriteStep) => {
     if (done === step) process.kill(process.pid, 'SIGKILL');
   };
 }

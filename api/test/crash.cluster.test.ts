@@ -4,12 +4,12 @@
 // provisioner identity never existed still removes everything.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueName } from '../../cluster/test/harness.ts';
-import type { WriteStep } from '../src/provisioning/operations.ts';
+import { WRITE_STEPS, type WriteStep } from '../src/provisioning/operations.ts';
 import { type ApiProcess, client, startApi, TOKENS, waitForGone, waitForPhase } from './api-process.ts';
 import { settledViolations, snapshot } from './invariants.ts';
 import { preparePlatform } from './platform.ts';
 
-const STEPS: WriteStep[] = ['slots', 'namespace', 'quota', 'limits', 'network-policy', 'default-service-account', 'secret', 'role-binding', 'service-account', 'job', 'started'];
+const STEPS: WriteStep[] = [...WRITE_STEPS];
 const run = uniqueName('crash');
 const nameAt = (step: string) => `${run}-${step.split('-').map((w) => w.slice(0, 3)).join('')}`;
 const body = (name: string) => ({ name, plan: 'small', title: `Shop ${name}` });
