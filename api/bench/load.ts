@@ -130,7 +130,8 @@ export async function viewUpgrade(api: { url: string; token: string; alice: Clie
     watching.stopClock();
     // The container has exited: give the viewers a moment for the last lines.
     await waitFor('every viewer to get every line', async () =>
-      ((await watching.read()).arrivals.every((seen) => [...direct.keys()].every((id) => seen.has(id))) ? true : undefined), 30_000, 100).catch(() => undefined);
+      ((await watching.read()).arrivals.every((seen) => [...direct.keys()].every((id) => seen.has(id))) ? true : undefined),
+      30_000, 100).catch(() => undefined);
     const latencies: number[] = [];
     let missing = 0;
     const { arrivals, progress, chunks, loopDelayMax: viewersLoopDelayMax } = await watching.read();
@@ -152,7 +153,12 @@ export async function viewUpgrade(api: { url: string; token: string; alice: Clie
     }));
     const slowest = perLine.sort((a, b) => b.last - a.last).slice(0, 5).map(({ line, first, last }) => ({ line, first, last }));
     const after = await apiLoad(api.url);
-    return { job, lines: direct.size, latencies, strictLatencies, missing, progress, chunks, slowest, api: { loopDelayMax: after.loopDelayMax, gc: (after.gcSeconds - before.gcSeconds) * 1000 }, node, harness: { viewersLoopDelayMax, followerLoopDelayMax: followerLoop.max / 1e6 } };
+    return {
+      job, lines: direct.size, latencies, strictLatencies, missing, progress, chunks, slowest,
+      api: { loopDelayMax: after.loopDelayMax, gc: (after.gcSeconds - before.gcSeconds) * 1000 },
+      node,
+      harness: { viewersLoopDelayMax, followerLoopDelayMax: followerLoop.max / 1e6 },
+    };
   } finally {
     controller.abort();
     watching.close();

@@ -60,7 +60,14 @@ afterAll(async () => {
 
 interface ApiPod {
   metadata: { name: string };
-  spec: { nodeName: string; containers: Array<{ name: string; env?: Array<{ name: string; value?: string }>; resources: { limits?: { memory?: string }; requests?: { memory?: string } } }> };
+  spec: {
+    nodeName: string;
+    containers: Array<{
+      name: string;
+      env?: Array<{ name: string; value?: string }>;
+      resources: { limits?: { memory?: string }; requests?: { memory?: string } };
+    }>;
+  };
   status: { containerStatuses?: Array<{ name: string; restartCount: number; lastState?: { terminated?: { reason?: string } } }> };
 }
 

@@ -28,7 +28,8 @@ describe('scriptOf', () => {
 });
 
 describe('addUse', () => {
-  const at = (entries: [number, string, number, number?][]): ProcessTicks => new Map(entries.map(([pid, name, ticks, started = 1]) => [pid, { name, ticks, started }]));
+  const at = (entries: [number, string, number, number?][]): ProcessTicks =>
+    new Map(entries.map(([pid, name, ticks, started = 1]) => [pid, { name, ticks, started }]));
 
   it('sums each name\'s ticks between two readings, in ms, over all its processes', () => {
     const total = new Map<string, number>();
@@ -56,7 +57,8 @@ describe('parseSchedstat', () => {
 });
 
 describe('addWorstWait', () => {
-  const at = (entries: [number, string, number | undefined][]): ProcessTicks => new Map(entries.map(([pid, name, waitedNs]) => [pid, { name, started: 1, ticks: 0, waitedNs }]));
+  const at = (entries: [number, string, number | undefined][]): ProcessTicks =>
+    new Map(entries.map(([pid, name, waitedNs]) => [pid, { name, started: 1, ticks: 0, waitedNs }]));
 
   it('keeps each name\'s longest wait in one window, over its processes and windows', () => {
     const worst = new Map<string, Wait>();

@@ -214,7 +214,8 @@ it(`P4: ${P4_SUBSCRIBERS} SSE subscribers on one store`, async () => {
   await alice.create({ name });
   await waitForPhase(alice, name, 'Ready');
   try {
-    const { job, lines, latencies, strictLatencies, missing, progress, chunks, slowest, api: load, node, harness } = await viewUpgrade({ url: api.url, token: TOKENS.alice, alice }, name, P4_SUBSCRIBERS);
+    const { job, lines, latencies, strictLatencies, missing, progress, chunks, slowest, api: load, node, harness } =
+      await viewUpgrade({ url: api.url, token: TOKENS.alice, alice }, name, P4_SUBSCRIBERS);
     const apiWait = node.loopsWaited?.find(({ name: sampled }) => sampled === API_PROCESS);
     table(`P4 ${P4_SUBSCRIBERS} subscribers × ${lines} log lines of ${job}`, [
       ['delivered', String(latencies.length), `missing ${missing}`],

@@ -15,7 +15,9 @@ kubeConfig.loadFromDefault();
 const platform = await startPlatform(kubeConfig, config, logger, edge);
 const tokenFile = process.env.STOREFLEET_API_TOKENS_FILE;
 // The whole configuration is read again, so a reload applies the same rules as the start.
-const stopWatchingTokens = tokenFile ? watchTokenFile(tokenFile, edge.tokensReloadMs, () => loadConfig(process.env).tokens, platform.tokens, logger) : () => undefined;
+const stopWatchingTokens = tokenFile
+  ? watchTokenFile(tokenFile, edge.tokensReloadMs, () => loadConfig(process.env).tokens, platform.tokens, logger)
+  : () => undefined;
 const server = platform.app.listen(config.port, config.host, () => {
   logger.info({ port: config.port, host: config.host, cluster: kubeConfig.getCurrentCluster()?.server }, 'storefleet API listening');
 });

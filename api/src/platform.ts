@@ -53,7 +53,9 @@ export async function startPlatform(kubeConfig: k8s.KubeConfig, config: Config, 
   const stopActivity = activity.start();
   const stopProgressEvents = progressEvents.start();
   const stopFailFast = config.failFast
-    ? new FailFast({ kube, cache, activity, logger, rules: config.failFast, onEnded: (store, job, blocker) => progressEvents.blocked(store, job, blocker) }).start()
+    ? new FailFast({
+      kube, cache, activity, logger, rules: config.failFast, onEnded: (store, job, blocker) => progressEvents.blocked(store, job, blocker),
+    }).start()
     : () => undefined;
   const stopQueue = config.queue.cap > 0
     ? new ProvisioningQueue({ kube, cache, logger, ...config.queue, port: config.port }).start()

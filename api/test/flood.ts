@@ -35,7 +35,9 @@ export interface FloodResult {
   realByStatus: Record<number, number>;
 }
 
-export async function flood(options: { url: string; pid: number; requests: number; concurrency: number; realToken: string; realEveryMs: number }): Promise<FloodResult> {
+export async function flood(
+  options: { url: string; pid: number; requests: number; concurrency: number; realToken: string; realEveryMs: number },
+): Promise<FloodResult> {
   const dispatcher = new Agent({ connections: options.concurrency, pipelining: 1 });
   const byStatus: Record<number, number> = {};
   const realByStatus: Record<number, number> = {};

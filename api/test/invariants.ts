@@ -49,7 +49,9 @@ export async function snapshot(stores: readonly string[]): Promise<FleetSnapshot
   // count one too few.
   const pods = await core.listNamespacedPod({ namespace: SYSTEM, labelSelector: 'storefleet.io/store' });
   const storeOf = (object: k8s.KubernetesObject) => object.metadata?.labels?.['storefleet.io/store'] ?? '';
-  const snap: FleetSnapshot = { running: new Map(), namespaces: new Map(), slots: new Map(), accounts: new Map(), jobs: jobs.items.filter((j) => wanted.has(storeOf(j))), pods: pods.items };
+  const snap: FleetSnapshot = {
+    running: new Map(), namespaces: new Map(), slots: new Map(), accounts: new Map(), jobs: jobs.items.filter((j) => wanted.has(storeOf(j))), pods: pods.items,
+  };
   for (const ns of namespaces.items) if (wanted.has(storeOf(ns))) snap.namespaces.set(storeOf(ns), ns);
   for (const store of stores) {
     const uid = snap.namespaces.get(store)?.metadata?.uid;

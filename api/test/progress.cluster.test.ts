@@ -62,7 +62,12 @@ async function expectFailsFast(alice: Client, name: string, kind: string, messag
   expect(store.state.message).toMatch(message);
   const note = await failureNote(store.state.operation.job);
   const signalToFailed = (seenAt - new Date(note.signalAt).getTime()) / 1000;
-  measured.push({ kind, signalToFailedSeconds: Number(signalToFailed.toFixed(1)), requestToFailedSeconds: Number(((seenAt - requested) / 1000).toFixed(1)), detail: note.detail.slice(0, 160) });
+  measured.push({
+    kind,
+    signalToFailedSeconds: Number(signalToFailed.toFixed(1)),
+    requestToFailedSeconds: Number(((seenAt - requested) / 1000).toFixed(1)),
+    detail: note.detail.slice(0, 160),
+  });
   // Kubernetes' own first report may be a second or two before the pod's; a minute is the promise.
   expect(signalToFailed).toBeLessThan(60);
   // kubectl users read the same reason on the Job.

@@ -89,7 +89,8 @@ describe(`a random sequence of ${OPERATIONS} operations over ${NAMES} names on t
     // Both APIs tell the same story as the cluster.
     const snap = await snapshot(names);
     for (const api of apis) {
-      const listed = (await client(api, TOKENS.alice).list()).body.items.filter((s: { name: string }) => names.includes(s.name)).map((s: { name: string }) => s.name).sort();
+      const listed = (await client(api, TOKENS.alice).list()).body.items
+        .filter((s: { name: string }) => names.includes(s.name)).map((s: { name: string }) => s.name).sort();
       expect(listed).toEqual([...snap.namespaces.keys()].sort());
     }
     const slots = [...snap.slots.values()].reduce((sum, s) => sum + s.platform.length, 0);

@@ -5,7 +5,9 @@ export interface SseEvent {
   data: unknown;
 }
 
-export async function readEvents(url: string, token: string, options: { lastEventId?: string; until: (events: SseEvent[]) => boolean; timeoutMs: number }): Promise<SseEvent[]> {
+export async function readEvents(
+  url: string, token: string, options: { lastEventId?: string; until: (events: SseEvent[]) => boolean; timeoutMs: number },
+): Promise<SseEvent[]> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), options.timeoutMs);
   const events: SseEvent[] = [];

@@ -30,7 +30,11 @@ async function makeStore(name: string, tenant: string) {
   await core.createNamespace({ body: namespace });
 }
 
-type Page = { items: Array<{ name: string; tenant: string }>; metadata: { continue?: string; remainingItemCount: number }; counts: { all: number; byPhase: Record<string, number> } };
+type Page = {
+  items: Array<{ name: string; tenant: string }>;
+  metadata: { continue?: string; remainingItemCount: number };
+  counts: { all: number; byPhase: Record<string, number> };
+};
 const listAs = async (token: string, query: string) => {
   const answer = await client(api, token).call('GET', `/api/v1/stores?${query}`);
   return { status: answer.status, body: answer.body as Page & { error?: { code: string; message: string } } };

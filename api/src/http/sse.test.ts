@@ -19,7 +19,9 @@ beforeAll(async () => {
   logStreamErrors(app, { error: (object) => { throw new Error(`unexpected: ${JSON.stringify(object)}`); } });
   app.use((ctx) => {
     const idle = ctx.path === '/idle';
-    const channel = openSse(ctx, { heartbeatMs: 50, idleMs: idle ? 300 : undefined, maxBufferedBytes: 64 * 1024, stallMs: 60_000, onDrop: (reason) => drops.push(reason) });
+    const channel = openSse(ctx, {
+      heartbeatMs: 50, idleMs: idle ? 300 : undefined, maxBufferedBytes: 64 * 1024, stallMs: 60_000, onDrop: (reason) => drops.push(reason),
+    });
     channels.push(channel);
     if (idle) return;
     // Sent in bursts across ticks, as log lines arrive: the reader's pace decides what is held.

@@ -58,7 +58,10 @@ async function startOperation(ctx: OperationsContext, namespace: k8s.V1Namespace
   if (movedOn(await findNamespace(ctx, name), storeUid, intent.job)) {
     throw new StoreConflict(`Store "${name}" changed while ${intent.job} was being started; try again.`);
   }
-  const job = buildOperationJob({ store: name, storeUid, operation: intent.operation, seq: intent.seq, spec, rollbackTo: intent.rollbackTo, requestId: intent.requestId, requestedAt: intent.requestedAt }, ctx.settings);
+  const job = buildOperationJob({
+    store: name, storeUid, operation: intent.operation, seq: intent.seq, spec,
+    rollbackTo: intent.rollbackTo, requestId: intent.requestId, requestedAt: intent.requestedAt,
+  }, ctx.settings);
   const made = await createIfAbsent(() => ctx.kube.batch.createNamespacedJob({ namespace: PLATFORM_NAMESPACE, body: job }));
   if (made === 'existed' && jobOwner(await readJob(ctx, intent.job), namespace) === 'earlier-store') {
     throw new StoreConflict(`Job ${intent.job} belongs to an earlier store named "${name}"; try again.`);
@@ -143,7 +146,9 @@ async function ensureProvisionerIdentity(ctx: OperationsContext, name: string, s
     const found = await ctx.kube.core.readNamespacedServiceAccount({ namespace: PLATFORM_NAMESPACE, name: account.metadata!.name! });
     const owner = found.metadata?.labels?.[LABELS.storeUid];
     if (owner && owner !== storeUid) {
-      await deleteIfSame(found.metadata!.uid, (body) => ctx.kube.core.deleteNamespacedServiceAccount({ namespace: PLATFORM_NAMESPACE, name: account.metadata!.name!, body }));
+      const accountName = account.metadata!.name!;
+      const { core } = ctx.kube;
+      await deleteIfSame(found.metadata!.uid, (body) => core.deleteNamespacedServiceAccount({ namespace: PLATFORM_NAMESPACE, name: accountName, body }));
       await createIfAbsent(() => ctx.kube.core.createNamespacedServiceAccount({ namespace: PLATFORM_NAMESPACE, body: account }));
     }
   }

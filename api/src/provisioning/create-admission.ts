@@ -92,7 +92,9 @@ async function claimHost(ctx: OperationsContext, name: string, tenant: string, h
   }
 }
 
-async function resolveExisting(ctx: OperationsContext, namespace: k8s.V1Namespace, tenant: string, spec: StoreSpec, requestId?: string): Promise<CreateOutcome> {
+async function resolveExisting(
+  ctx: OperationsContext, namespace: k8s.V1Namespace, tenant: string, spec: StoreSpec, requestId?: string,
+): Promise<CreateOutcome> {
   const name = namespace.metadata!.labels?.[LABELS.store] ?? '';
   const admitted = admitExisting(namespace, tenant, specHash(spec), Date.now());
   let decision: Exclude<ExistingStore, { kind: 'ask-job' }> | ReturnType<typeof afterLatestJob>;

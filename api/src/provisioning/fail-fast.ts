@@ -55,7 +55,9 @@ export class FailFast {
     const provisioner = newestPod(cache.pods.list(), job.metadata!.name!);
     // An uninstall removes what is stuck: only its own pod can keep it from finishing.
     const uninstall = job.metadata?.labels?.[LABELS.operation] === 'uninstall';
-    const reported = uninstall ? { release: seen.release, events: [], claims: [], pods: provisioner ? [provisioner] : [] } : { ...seen, pods: provisioner ? [...seen.pods, provisioner] : seen.pods };
+    const reported = uninstall
+      ? { release: seen.release, events: [], claims: [], pods: provisioner ? [provisioner] : [] }
+      : { ...seen, pods: provisioner ? [...seen.pods, provisioner] : seen.pods };
     const blocker = findBlocker(reported, since, this.deps.rules ?? DEFAULT_BLOCKER_RULES);
     clearTimeout(this.timers.get(store));
     this.timers.delete(store);
@@ -81,10 +83,15 @@ export class FailFast {
       const log = await readRunningProvisionerLog(this.deps.kube, newestPod(this.deps.cache.pods.list(), name));
       if (!log) this.deps.logger.error({ store, job: name }, 'could not read the provisioner log before stopping it; the store keeps no log of this operation');
       await saveOperationRecord(this.deps.kube, store, { job: name, storeUid: job.metadata!.labels![LABELS.storeUid]!, message: blocker.message, log });
-      const note: FailureNote = { kind: blocker.kind, message: blocker.message, detail: blocker.detail, signalAt: blocker.signalAt.toISOString(), failedAt: new Date().toISOString() };
+      const note: FailureNote = {
+        kind: blocker.kind, message: blocker.message, detail: blocker.detail, signalAt: blocker.signalAt.toISOString(), failedAt: new Date().toISOString(),
+      };
       // One patch: the reason and the end arrive together, so no reader sees one without the other.
       await this.deps.kube.batch.patchNamespacedJob(
-        { name, namespace: PLATFORM_NAMESPACE, body: { metadata: { annotations: { [ANNOTATIONS.failure]: JSON.stringify(note) } }, spec: { activeDeadlineSeconds: 1 } } },
+        {
+          name, namespace: PLATFORM_NAMESPACE,
+          body: { metadata: { annotations: { [ANNOTATIONS.failure]: JSON.stringify(note) } }, spec: { activeDeadlineSeconds: 1 } },
+        },
         k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
       );
       this.deps.logger.info({ store, job: name, kind: blocker.kind, signalAt: note.signalAt }, 'ended an operation that cannot succeed');

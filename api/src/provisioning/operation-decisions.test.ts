@@ -19,7 +19,8 @@ const uninstall = buildIntent('shop1', 'uninstall', 3, {}, new Date(NOW - 1000))
 
 function namespace(options: { intent?: OperationIntent; started?: boolean; tenant?: string; deleting?: 'timestamp' | 'annotation'; spec?: typeof spec | null; lastSeq?: number; uid?: string } = {}): V1Namespace {
   const annotations: Record<string, string> = {};
-  if (options.spec !== null) Object.assign(annotations, { [ANNOTATIONS.spec]: JSON.stringify(options.spec ?? spec), [ANNOTATIONS.specHash]: specHash(options.spec ?? spec) });
+  const settings = options.spec ?? spec;
+  if (options.spec !== null) Object.assign(annotations, { [ANNOTATIONS.spec]: JSON.stringify(settings), [ANNOTATIONS.specHash]: specHash(settings) });
   if (options.intent) Object.assign(annotations, intentAnnotations(options.intent));
   if (options.intent && options.started) annotations[ANNOTATIONS.operationStarted] = options.intent.job;
   if (options.deleting === 'annotation') annotations[ANNOTATIONS.deleting] = new Date(NOW).toISOString();

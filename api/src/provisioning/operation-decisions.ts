@@ -75,7 +75,9 @@ export type StartDecision = { kind: 'record' } | { kind: 'keep' } | { kind: 'ref
  * install is recorded once, the second retry keeping the first's (`retrying`: the failed
  * install's Job).
  */
-export function mayStart(operation: Operation, current: OperationIntent | undefined, progress: OperationProgress, store: string, retrying?: string): StartDecision {
+export function mayStart(
+  operation: Operation, current: OperationIntent | undefined, progress: OperationProgress, store: string, retrying?: string,
+): StartDecision {
   if (retrying !== undefined) return current?.job === retrying ? { kind: 'record' } : { kind: 'keep' };
   if (operation === 'uninstall') return current?.operation === 'uninstall' && progress !== 'failed' ? { kind: 'keep' } : { kind: 'record' };
   if (current && progress === 'running') return { kind: 'refuse', message: `Store "${store}" is busy with ${current.job}; try again when it has finished.` };

@@ -29,7 +29,8 @@ const askedAt = (job: V1Job) => new Date(job.metadata?.annotations?.[ANNOTATIONS
 
 export function queueOrder(jobs: readonly V1Job[], pods: readonly V1Pod[]): QueueOrder {
   // Only operation Jobs the platform made: anything else labelled with a store is not queued.
-  const live = jobs.filter((job) => job.metadata?.labels?.[LABELS.managedBy] === MANAGED_BY && job.metadata.labels[LABELS.operation] && operationRunning(job, pods));
+  const live = jobs.filter((job) =>
+    job.metadata?.labels?.[LABELS.managedBy] === MANAGED_BY && job.metadata.labels[LABELS.operation] && operationRunning(job, pods));
   const waiting = live
     .filter(isSuspended)
     .sort((a, b) => priorityOf(a) - priorityOf(b) || askedAt(a) - askedAt(b) || a.metadata!.name!.localeCompare(b.metadata!.name!));

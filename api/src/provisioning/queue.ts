@@ -94,7 +94,8 @@ export class ProvisioningQueue {
     });
     const mine: k8s.V1LeaseSpec = { holderIdentity: this.identity, leaseDurationSeconds: this.leaseSeconds, renewTime: now };
     if (!current) {
-      await this.write(() => coordination.createNamespacedLease({ namespace: PLATFORM_NAMESPACE, body: this.lease({ ...mine, acquireTime: now, leaseTransitions: 0 }) }));
+      await this.write(() =>
+        coordination.createNamespacedLease({ namespace: PLATFORM_NAMESPACE, body: this.lease({ ...mine, acquireTime: now, leaseTransitions: 0 }) }));
       return;
     }
     const version = current.metadata!.resourceVersion!;

@@ -139,7 +139,9 @@ export class Reconciler {
     const record = readRecord(cache.records.get(operationRecordName(store), PLATFORM_NAMESPACE));
     // A record fail-fast saved while the Job still ran is not final: this pass completes it.
     if (record?.job !== jobName || record.storeUid !== namespace.metadata!.uid || !record.final) {
-      this.deps.onFinished?.(store, job, await this.saveRecord(store, job, namespace.metadata!.uid!, record?.job === jobName ? record : undefined), newestPod(pods, jobName));
+      this.deps.onFinished?.(
+        store, job, await this.saveRecord(store, job, namespace.metadata!.uid!, record?.job === jobName ? record : undefined), newestPod(pods, jobName),
+      );
     }
   }
 
@@ -199,7 +201,8 @@ export class Reconciler {
     const account = await core.readNamespacedServiceAccount({ namespace: PLATFORM_NAMESPACE, name: provisionerServiceAccount(store) }).catch(() => undefined);
     const owner = account?.metadata?.labels?.[LABELS.storeUid];
     if (!account || (owner && owner !== storeUid)) return false;
-    return deleteIfSame(account.metadata!.uid, (body) => core.deleteNamespacedServiceAccount({ namespace: PLATFORM_NAMESPACE, name: account.metadata!.name!, body }));
+    const accountName = account.metadata!.name!;
+    return deleteIfSame(account.metadata!.uid, (body) => core.deleteNamespacedServiceAccount({ namespace: PLATFORM_NAMESPACE, name: accountName, body }));
   }
 
   /** Frees slots, provisioner ServiceAccounts and records that no live store holds. */
@@ -217,13 +220,19 @@ export class Reconciler {
       const owner = account.metadata?.labels?.[LABELS.storeUid];
       const live = liveUid(store);
       if (ageMs(account) < this.deps.sweepMinAgeMs || (live && (!owner || owner === live))) continue;
-      if (await deleteIfSame(account.metadata!.uid, (body) => kube.core.deleteNamespacedServiceAccount({ namespace: PLATFORM_NAMESPACE, name: account.metadata!.name!, body }))) freedAccounts += 1;
+      const accountName = account.metadata!.name!;
+      const freed = await deleteIfSame(account.metadata!.uid,
+        (body) => kube.core.deleteNamespacedServiceAccount({ namespace: PLATFORM_NAMESPACE, name: accountName, body }));
+      if (freed) freedAccounts += 1;
     }
     let freedRecords = 0;
     for (const record of cache.records.list()) {
       const store = record.metadata?.labels?.[LABELS.store];
       if (!store || liveUid(store) || ageMs(record) < this.deps.sweepMinAgeMs) continue;
-      if (await deleteIfSame(record.metadata!.uid, (body) => kube.core.deleteNamespacedConfigMap({ namespace: PLATFORM_NAMESPACE, name: record.metadata!.name!, body }))) freedRecords += 1;
+      const recordName = record.metadata!.name!;
+      const freed = await deleteIfSame(record.metadata!.uid,
+        (body) => kube.core.deleteNamespacedConfigMap({ namespace: PLATFORM_NAMESPACE, name: recordName, body }));
+      if (freed) freedRecords += 1;
     }
     // A Job still running for a store that is gone (made late by a request that lost to a
     // delete) would act on the next store of its name.

@@ -53,7 +53,8 @@ describe('the OpenAPI document', () => {
   });
 
   it('describes what the API answers and streams from the contract\'s schemas', () => {
-    const schemas = document.components.schemas as Record<string, { properties?: Record<string, any> }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const schemas = document.components.schemas as Record<string, { properties?: Record<string, any> }>;
     expect(Object.keys(schemas)).toEqual(['Error', 'StoreView', 'StorePage', 'Revision', 'PlanSummary', 'AdminCredentials', 'StatusEvent', 'LogEvent', 'ProgressEvent']);
     expect(schemas.StoreView!.properties!.state.properties.code.enum).toContain('QuotaExceeded');
     expect(schemas.StatusEvent!.properties!.phase.enum).toContain('Deleted');

@@ -18,7 +18,9 @@ export interface OperationIntent {
   requestedAt: string;
 }
 
-export function buildIntent(store: string, operation: Operation, seq: number, extra: { rollbackTo?: number; requestId?: string } = {}, now = new Date()): OperationIntent {
+export function buildIntent(
+  store: string, operation: Operation, seq: number, extra: { rollbackTo?: number; requestId?: string } = {}, now = new Date(),
+): OperationIntent {
   return { job: operationJobName(store, operation, seq), operation, seq, ...extra, requestedAt: now.toISOString() };
 }
 

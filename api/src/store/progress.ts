@@ -86,7 +86,10 @@ export function eventItem(release: string, event: CoreV1Event): ProgressItem {
 }
 
 // A waiting container carries no time of its own: the pod's latest condition change stands in.
-const latestTransition = (pod: V1Pod) => new Date(Math.max(new Date(pod.metadata?.creationTimestamp ?? 0).getTime(), ...(pod.status?.conditions ?? []).map((c) => new Date(c.lastTransitionTime ?? 0).getTime()))).toISOString();
+const latestTransition = (pod: V1Pod) => new Date(Math.max(
+  new Date(pod.metadata?.creationTimestamp ?? 0).getTime(),
+  ...(pod.status?.conditions ?? []).map((c) => new Date(c.lastTransitionTime ?? 0).getTime()),
+)).toISOString();
 
 /** The state a container reports that an Event does not: ready, waiting for a reason, stopped. */
 function containerItems(release: string, pod: V1Pod, status: V1ContainerStatus): ProgressItem[] {
@@ -119,7 +122,8 @@ function claimItem(claim: V1PersistentVolumeClaim): ProgressItem | undefined {
 /** Everything reported since `since` (the operation's start), oldest first. */
 export function progressItems(activity: StoreActivity, since: Date): ProgressItem[] {
   const fromEvents = activity.events.filter((event) => eventTime(event) >= since).map((event) => eventItem(activity.release, event));
-  const fromPods = activity.pods.flatMap((pod) => [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])].flatMap((status) => containerItems(activity.release, pod, status)));
+  const fromPods = activity.pods.flatMap((pod) => [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]
+    .flatMap((status) => containerItems(activity.release, pod, status)));
   const fromClaims = activity.claims.map(claimItem).filter((item): item is ProgressItem => !!item);
   return [...fromEvents, ...fromPods, ...fromClaims].sort(compareItems);
 }

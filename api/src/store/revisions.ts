@@ -44,7 +44,8 @@ export function toRevision(secret: V1Secret): Revision {
   const labels = secret.metadata?.labels ?? {};
   const release = decodeRelease(secret);
   const spec = specOfRelease(release);
-  const updatedAt = isoTime(release?.info?.last_deployed) ?? isoTime(Number(labels.modifiedAt) * 1000) ?? isoTime(secret.metadata?.creationTimestamp ? new Date(secret.metadata.creationTimestamp).getTime() : undefined);
+  const created = secret.metadata?.creationTimestamp ? new Date(secret.metadata.creationTimestamp).getTime() : undefined;
+  const updatedAt = isoTime(release?.info?.last_deployed) ?? isoTime(Number(labels.modifiedAt) * 1000) ?? isoTime(created);
   return {
     revision: Number(labels.version ?? release?.version ?? 0),
     status: labels.status ?? release?.info?.status ?? 'unknown',

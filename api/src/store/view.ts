@@ -44,7 +44,9 @@ export function isRecordOf(record: OperationRecord | undefined, job: string | un
 }
 
 /** `tls`: whether stores are served over HTTPS (store-url.ts); `queue`: waiting Jobs' places in line (queue-order.ts). */
-export function toStoreView(namespace: V1Namespace, jobs: readonly V1Job[], pods: readonly V1Pod[], record?: OperationRecord, tls = false, queue?: ReadonlyMap<string, number>): StoreView {
+export function toStoreView(
+  namespace: V1Namespace, jobs: readonly V1Job[], pods: readonly V1Pod[], record?: OperationRecord, tls = false, queue?: ReadonlyMap<string, number>,
+): StoreView {
   const labels = namespace.metadata?.labels ?? {};
   const name = labels[LABELS.store] ?? namespace.metadata?.name?.replace(/^store-/, '') ?? '';
   const spec = readSpec(namespace);
@@ -55,7 +57,10 @@ export function toStoreView(namespace: V1Namespace, jobs: readonly V1Job[], pods
   const problem = !spec ? 'its settings annotation is missing or not valid JSON' : !labels[LABELS.tenant] ? 'its tenant label is missing' : undefined;
   const state = problem
     ? { phase: 'Unknown' as const, reason: 'InvalidStoreData', message: `The store's namespace cannot be read: ${problem}. Ask the platform operator to repair or delete it.`, since: new Date(namespace.metadata?.creationTimestamp ?? 0).toISOString() }
-    : deriveState({ namespace, job, pod, savedMessage: saved?.message, savedCode: saved?.code, queuePosition: job && queue?.get(job.metadata!.name!), pendingIntent: intent && !intentStarted(namespace, intent) ? intent : undefined });
+    : deriveState({
+      namespace, job, pod, savedMessage: saved?.message, savedCode: saved?.code, queuePosition: job && queue?.get(job.metadata!.name!),
+      pendingIntent: intent && !intentStarted(namespace, intent) ? intent : undefined,
+    });
   return {
     name,
     uid: namespace.metadata?.uid ?? '',
