@@ -1,22 +1,21 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { ApiError, StoreApi } from '../api/client.ts';
-import { type ConnectionState, followEvents } from '../api/event-stream.ts';
-import type { AdminCredentials, LogEvent, PlanSummary, ProgressEvent, Revision, StatusEvent, StorePage, StoreView } from '../api/types.ts';
+import type { AdminCredentials, PlanSummary, Revision, StatusEvent, StoreView } from '../api/types.ts';
 import { failedDetail, storeEvent, type StoreCreatedDetail, type StoreDeletedDetail, type StoreFailedDetail } from '../shared/events.ts';
 import { theme } from '../shared/theme.ts';
 import { FALLBACK_PLANS } from '../../../contract/plans.ts';
-import type { TimelineEntry } from '../store-timeline/store-timeline.ts';
 import type { StorePageRequest, StoreSearch } from '../store-list/store-list.ts';
+import { PagingController } from './paging-controller.ts';
+import { StreamController } from './stream-controller.ts';
 import { storeManagerStyles } from './store-manager.styles.ts';
 
 type View = 'list' | 'create' | 'detail';
 const TOKEN_KEY = 'storefleet-token';
-/** Timeline rows kept per store: enough for a whole install log, bounded for long sessions. */
-const MAX_ENTRIES = 2000;
 
 /**
  * Everything a shop operator needs, in one tag: the store list, a create form, and a store
- * detail with a live timeline streamed from the API.
+ * detail with a live timeline streamed from the API. Paging the list (paging-controller.ts)
+ * and following a store's stream (stream-controller.ts) are controllers of their own.
  *
  * @fires store-created - The API accepted a new store (`detail: { store, job }`).
  * @fires store-deleted - A store deleted from this element is gone (`detail: { name }`).
@@ -47,9 +46,6 @@ export class StoreManager extends LitElement {
     pollInterval: { type: Number, attribute: 'poll-interval' },
     pageSize: { type: Number, attribute: 'page-size' },
     _view: { state: true },
-    _page: { state: true },
-    _pageIndex: { state: true },
-    _pageStart: { state: true },
     _search: { state: true },
     _current: { state: true },
     _plans: { state: true },
@@ -57,8 +53,6 @@ export class StoreManager extends LitElement {
     _loading: { state: true },
     _listError: { state: true },
     _selected: { state: true },
-    _entries: { state: true },
-    _connection: { state: true },
     _credentials: { state: true },
     _busy: { state: true },
     _actionError: { state: true },
@@ -77,11 +71,6 @@ export class StoreManager extends LitElement {
   /** Stores per page of the list. */
   declare pageSize: number;
   declare private _view: View;
-  /** The page of the list on screen, as the API sent it. */
-  declare private _page: StorePage | undefined;
-  /** Where that page is in the trail below, and how many stores come before it. */
-  declare private _pageIndex: number;
-  declare private _pageStart: number;
   declare private _search: StoreSearch;
   /** The store shown in detail (it need not be on the page). */
   declare private _current: StoreView | undefined;
@@ -90,8 +79,6 @@ export class StoreManager extends LitElement {
   declare private _loading: boolean;
   declare private _listError: string;
   declare private _selected: string;
-  declare private _entries: TimelineEntry[];
-  declare private _connection: ConnectionState;
   declare private _credentials: AdminCredentials | undefined;
   declare private _busy: string;
   declare private _actionError: string;
@@ -100,20 +87,13 @@ export class StoreManager extends LitElement {
 
   private api = new StoreApi('', '');
   private pollTimer: ReturnType<typeof setInterval> | undefined;
-  private following: AbortController | undefined;
   /** Stores deleted from here: store-deleted fires when the API no longer knows them. */
   private deleting = new Set<string>();
-  /**
-   * The `continue` token of each page up to the one asked for last ('' = the first page),
-   * and the pages' starting offsets, to say "stores 51–100". The screen says what the page
-   * on screen says (`_pageIndex`, `_pageStart`), never what is still on its way.
-   */
-  private pageTokens = [''];
-  private pageStarts = [0];
-  /** The search the page on screen was asked with: its `continue` token is bound to it. */
-  private pageSearch: StoreSearch | undefined;
-  /** Only the newest list request may change the screen. */
-  private listRequest = 0;
+  private readonly paging = new PagingController(this, (query) => this.api.page({ limit: this.pageSize, ...query }));
+  private readonly stream = new StreamController(this, {
+    onStatus: (status, previousPhase) => this.streamedStatus(status, previousPhase),
+    onRefused: (status, message, lastPhase) => { if (status !== 404 || lastPhase !== 'Deleted') this._actionError = message; },
+  });
 
   constructor() {
     super();
@@ -123,9 +103,6 @@ export class StoreManager extends LitElement {
     this.pollInterval = 5000;
     this.pageSize = 50;
     this._view = 'list';
-    this._page = undefined;
-    this._pageIndex = 0;
-    this._pageStart = 0;
     this._search = { q: '', phase: '', sort: 'name' };
     this._current = undefined;
     this._plans = FALLBACK_PLANS;
@@ -133,8 +110,6 @@ export class StoreManager extends LitElement {
     this._loading = true;
     this._listError = '';
     this._selected = '';
-    this._entries = [];
-    this._connection = 'closed';
     this._credentials = undefined;
     this._busy = '';
     this._actionError = '';
@@ -151,7 +126,6 @@ export class StoreManager extends LitElement {
     super.disconnectedCallback();
     clearInterval(this.pollTimer);
     this.pollTimer = undefined;
-    this.following?.abort();
   }
 
   override willUpdate(changed: PropertyValues<this>) {
@@ -173,7 +147,7 @@ export class StoreManager extends LitElement {
   private async refresh() {
     try {
       if (this._view === 'detail' && this._selected) await this.refreshCurrent(this._selected);
-      else await this.loadPage();
+      else await this.paging.load(this._search);
       this._listError = '';
       await Promise.all([...this.deleting].map(async (name) => {
         // Two refreshes may overlap: only the one that takes the name off tells.
@@ -193,27 +167,6 @@ export class StoreManager extends LitElement {
     }
   }
 
-  /** Reads the page on screen again (a new search starts at the first page). */
-  private async loadPage(): Promise<void> {
-    const request = ++this.listRequest;
-    const index = this.pageTokens.length - 1;
-    const start = this.pageStarts[index]!;
-    const search = this._search;
-    const page = await this.api.page({ limit: this.pageSize, continue: this.pageTokens[index] || undefined, ...search });
-    if (request !== this.listRequest) return;
-    // Every store of a later page was deleted: show the page before it.
-    if (page.items.length === 0 && index > 0) {
-      this.pageTokens.pop();
-      this.pageStarts.pop();
-      return this.loadPage();
-    }
-    // One render shows the rows with their own offset.
-    this._page = page;
-    this._pageIndex = index;
-    this._pageStart = start;
-    this.pageSearch = search;
-  }
-
   /**
    * The store named `name`, or undefined once the API no longer knows it. Asked through the
    * list's search, not GET /stores/:name, whose 404 for a gone store a browser logs as an error.
@@ -229,26 +182,12 @@ export class StoreManager extends LitElement {
 
   private searchChanged(event: CustomEvent<StoreSearch>) {
     this._search = event.detail;
-    this.pageTokens = [''];
-    this.pageStarts = [0];
+    this.paging.restart();
     void this.refresh();
   }
 
   private turnPage(event: CustomEvent<StorePageRequest>) {
-    // From the page on screen: a second click before the first page arrives asks for the same page.
-    // A page of a search already replaced has no next page: the new search's first page is coming.
-    if (this.pageSearch !== this._search) return;
-    const page = this._page;
-    const shown = this._pageIndex + 1;
-    if (event.detail.direction === 'next' && page?.metadata.continue) {
-      this.pageTokens = [...this.pageTokens.slice(0, shown), page.metadata.continue];
-      this.pageStarts = [...this.pageStarts.slice(0, shown), this._pageStart + page.items.length];
-    } else if (event.detail.direction === 'previous' && this._pageIndex > 0) {
-      this.pageTokens = this.pageTokens.slice(0, shown - 1);
-      this.pageStarts = this.pageStarts.slice(0, shown - 1);
-    } else {
-      return;
-    }
+    if (!this.paging.turn(event.detail.direction, this._search)) return;
     this._loading = true;
     void this.refresh().finally(() => (this._loading = false));
   }
@@ -257,7 +196,7 @@ export class StoreManager extends LitElement {
     return this._current?.name === this._selected ? this._current : undefined;
   }
 
-  private show(name: string, store = this._page?.items.find((s) => s.name === name)) {
+  private show(name: string, store = this.paging.page?.items.find((s) => s.name === name)) {
     this._current = store;
     this._selected = name;
     if (!store) void this.refreshCurrent(name).catch(() => undefined);
@@ -276,7 +215,7 @@ export class StoreManager extends LitElement {
   }
 
   private backToList() {
-    this.following?.abort();
+    this.stream.stop();
     this._view = 'list';
     this._selected = '';
     this._notice = '';
@@ -286,45 +225,17 @@ export class StoreManager extends LitElement {
   /** Streams the store's status and log lines into its timeline. */
   private follow(name: string) {
     const uid = this.selectedStore?.uid;
-    this.following?.abort();
-    const controller = new AbortController();
-    this.following = controller;
-    this._entries = [];
-    let lastPhase = '';
-    void followEvents({
-      // Pinned to this store: after a drop, a later store of the same name is not followed.
-      url: this.api.url(`/stores/${encodeURIComponent(name)}/events${uid ? `?uid=${encodeURIComponent(uid)}` : ''}`),
-      headers: this.api.headers(),
-      signal: controller.signal,
-      onConnection: (state) => { if (!controller.signal.aborted) this._connection = state; },
-      onRefused: (status, message) => { if (status !== 404 || lastPhase !== 'Deleted') this._actionError = message; },
-      onEvent: (event) => {
-        if (event.event === 'status') {
-          const status = JSON.parse(event.data) as StatusEvent;
-          this.applyStatus(status);
-          if (status.phase !== lastPhase && (status.phase === 'Ready' || status.phase === 'Failed')) this.loadRevisions(name);
-          if (status.phase === 'Failed' && lastPhase && lastPhase !== 'Failed') {
-            this.dispatchEvent(storeEvent<StoreFailedDetail>('store-failed', failedDetail(status)));
-          }
-          lastPhase = status.phase;
-          this.addEntry({ kind: 'status', id: `status:${status.phase}:${status.since}:${status.reason}`, at: new Date().toISOString(), phase: status.phase, message: status.message });
-          if (status.phase === 'Deleted') controller.abort();
-        } else if (event.event === 'log') {
-          const log = JSON.parse(event.data) as LogEvent;
-          this.addEntry({ kind: 'log', id: event.id ?? `${log.job}:${log.line}`, job: log.job, text: log.text });
-        } else if (event.event === 'progress') {
-          const { job, item, summary } = JSON.parse(event.data) as ProgressEvent;
-          this.addEntry(item
-            ? { kind: 'progress', id: `progress:${item.key}`, job, at: item.at, text: item.text, reason: item.reason, ...(item.part ? { part: item.part } : {}), warning: item.type === 'Warning', summary }
-            : { kind: 'progress', id: `progress:${job}:${summary.text}`, job, summary });
-        }
-      },
-    });
+    // Pinned to this store: after a drop, a later store of the same name is not followed.
+    this.stream.follow(this.api.url(`/stores/${encodeURIComponent(name)}/events${uid ? `?uid=${encodeURIComponent(uid)}` : ''}`), this.api.headers());
   }
 
-  private addEntry(entry: TimelineEntry) {
-    if (this._entries.some((e) => e.id === entry.id)) return;
-    this._entries = [...this._entries, entry].slice(-MAX_ENTRIES);
+  /** A status from the followed stream: the list row and detail move on, and a new failure is told. */
+  private streamedStatus(status: StatusEvent, previousPhase: string) {
+    this.applyStatus(status);
+    if (status.phase !== previousPhase && (status.phase === 'Ready' || status.phase === 'Failed')) this.loadRevisions(status.name);
+    if (status.phase === 'Failed' && previousPhase && previousPhase !== 'Failed') {
+      this.dispatchEvent(storeEvent<StoreFailedDetail>('store-failed', failedDetail(status)));
+    }
   }
 
   /** Keeps the list row in step with the stream, between list refreshes. */
@@ -335,8 +246,8 @@ export class StoreManager extends LitElement {
     }
     const state = { phase: status.phase, reason: status.reason, message: status.message, since: status.since, code: status.code, operation: status.operation, queuePosition: status.queuePosition } as StoreView['state'];
     if (this._current?.name === status.name) this._current = { ...this._current, state };
-    if (this._page?.items.some((s) => s.name === status.name)) {
-      this._page = { ...this._page, items: this._page.items.map((s) => (s.name === status.name ? { ...s, state } : s)) };
+    if (this.paging.page?.items.some((s) => s.name === status.name)) {
+      this.paging.updateItems((items) => items.map((s) => (s.name === status.name ? { ...s, state } : s)));
     }
   }
 
@@ -427,13 +338,13 @@ export class StoreManager extends LitElement {
         return html`<store-create-form exportparts="form" .plans=${this._plans} ?busy=${this._busy === 'create'} error=${this._actionError}
           @store-create-submit=${this.create} @store-create-cancel=${() => (this._view = 'list')}></store-create-form>`;
       case 'detail':
-        return html`<store-detail exportparts="failure, timeline, connection, dialog" .store=${this.selectedStore} .plans=${this._plans} .revisions=${this._revisions} .entries=${this._entries}
-          connection=${this._connection} .credentials=${this._credentials} busy=${this._busy} error=${this._actionError}
+        return html`<store-detail exportparts="failure, timeline, connection, dialog" .store=${this.selectedStore} .plans=${this._plans} .revisions=${this._revisions} .entries=${this.stream.entries}
+          connection=${this.stream.connection} .credentials=${this._credentials} busy=${this._busy} error=${this._actionError}
           @store-back=${this.backToList} @store-change-request=${this.upgrade} @store-rollback-request=${this.rollback}
           @store-reveal-request=${this.reveal} @store-delete-confirm=${this.deleteStore}></store-detail>`;
       default:
-        return html`<store-list exportparts="table, counts, pager" .stores=${this._page?.items ?? []} .counts=${this._page?.counts} .search=${this._search}
-          page-start=${this._pageStart} remaining=${this._page?.metadata.remainingItemCount ?? 0} ?has-previous=${this._pageIndex > 0}
+        return html`<store-list exportparts="table, counts, pager" .stores=${this.paging.page?.items ?? []} .counts=${this.paging.page?.counts} .search=${this._search}
+          page-start=${this.paging.start} remaining=${this.paging.page?.metadata.remainingItemCount ?? 0} ?has-previous=${this.paging.index > 0}
           ?loading=${this._loading} error=${this._listError} selected=${this._selected}
           @store-select=${(e: CustomEvent<{ name: string }>) => this.show(e.detail.name)}
           @store-search=${this.searchChanged} @store-page=${this.turnPage}></store-list>`;
