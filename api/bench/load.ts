@@ -7,10 +7,11 @@ import { kubeConfig, waitFor } from '../../cluster/test/harness.ts';
 import { followPodLog } from '../src/kube/pod-log.ts';
 import { type NodeCpu, sampleNodeCpu, sampleNodeCpuInProcess } from './node-cpu.ts';
 import type { Client } from '../test/api-process.ts';
-import { monotonicMs } from '../test/sse-subscribers.ts';
+import { monotonicMs } from '../../test-support/sse-subscribers.ts';
 import { subscribeInProcesses } from './viewer-processes.ts';
+import { SYSTEM } from '../../test-support/kube.ts';
+import { fetchMetrics, metricSample, metricSum } from '../../test-support/metrics.ts';
 
-const SYSTEM = 'storefleet-system';
 /** Processes the viewers are spread over (viewer-process.ts says why). */
 const VIEWER_PROCESSES = Number(process.env.BENCH_P4_VIEWER_PROCESSES ?? 4);
 /** Also say which processes had the CPUs and how long ours waited for one (a sampler process of its own scans /proc). */
@@ -89,10 +90,8 @@ export interface UpgradeViewing {
 
 /** The API's /metrics numbers by name (the first sample of each, summed over labels for GC). */
 async function apiLoad(url: string): Promise<{ loopDelayMax: number; gcSeconds: number }> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const loop = /^nodejs_eventloop_lag_max_seconds (\S+)$/m.exec(text)?.[1];
-  const gc = [...text.matchAll(/^nodejs_gc_duration_seconds_sum\{[^}]*\} (\S+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
-  return { loopDelayMax: Number(loop ?? NaN) * 1000, gcSeconds: gc };
+  const text = await fetchMetrics(url);
+  return { loopDelayMax: (metricSample(text, 'nodejs_eventloop_lag_max_seconds') ?? NaN) * 1000, gcSeconds: metricSum(text, 'nodejs_gc_duration_seconds_sum') };
 }
 
 /**

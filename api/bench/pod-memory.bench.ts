@@ -16,8 +16,9 @@ import { type InstalledApi, installApi } from '../../cluster/test/installed-api.
 import { client, waitForGone, waitForPhase } from '../test/api-process.ts';
 import { kubectl, preparePlatform } from '../test/platform.ts';
 import { createTwice, percentile, viewUpgrade } from './load.ts';
+import { SYSTEM } from '../../test-support/kube.ts';
+import { fetchMetrics, metricSample } from '../../test-support/metrics.ts';
 
-const SYSTEM = 'storefleet-system';
 const TOKEN = 'token-pod-memory-alice';
 const STORES = Number(process.env.BENCH_P3_STORES ?? 50);
 const VIEWERS = Number(process.env.BENCH_P4_SUBSCRIBERS ?? 200);
@@ -104,8 +105,8 @@ function sampleMemory(url: string, node: string) {
   let on = true;
   const metrics = (async () => {
     while (on) {
-      const text = await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(5000) }).then((r) => r.text()).catch(() => '');
-      const bytes = Number(/^process_resident_memory_bytes (\S+)/m.exec(text)?.[1] ?? NaN);
+      const text = await fetchMetrics(url, { signal: AbortSignal.timeout(5000) }).catch(() => '');
+      const bytes = metricSample(text, 'process_resident_memory_bytes') ?? NaN;
       if (Number.isFinite(bytes)) rss.push(bytes / MiB);
       await new Promise((r) => setTimeout(r, 500));
     }

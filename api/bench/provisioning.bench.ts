@@ -12,6 +12,7 @@ import { deleteNamespaces, helmBinary, kubeConfig, repoRoot, uniqueName, waitFor
 import { type ApiProcess, client, STORE_TEST_VALUES, startApi, TOKENS } from '../test/api-process.ts';
 import { preparePlatform } from '../test/platform.ts';
 import { recordBenchResult } from '../../bench/results.ts';
+import { SYSTEM } from '../../test-support/kube.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const kc = kubeConfig();
@@ -52,16 +53,16 @@ async function viaApi(): Promise<InstallTimeline> {
   let ready = NaN;
   const alice = client(api, TOKENS.alice);
   await waitFor('the install Job', async () => {
-    const pods = await core.listNamespacedPod({ namespace: 'storefleet-system', labelSelector: `job-name=${jobName}` });
+    const pods = await core.listNamespacedPod({ namespace: SYSTEM, labelSelector: `job-name=${jobName}` });
     const state = pods.items[0]?.status?.containerStatuses?.[0]?.state;
     if (Number.isNaN(containerStarted) && (state?.running || state?.terminated)) containerStarted = performance.now() - start;
     if (Number.isNaN(containerExited) && state?.terminated) containerExited = performance.now() - start;
     if (Number.isNaN(ready) && (await alice.get(name)).body?.store?.state?.phase === 'Ready') ready = performance.now() - start;
-    const job = await batch.readNamespacedJob({ namespace: 'storefleet-system', name: jobName });
+    const job = await batch.readNamespacedJob({ namespace: SYSTEM, name: jobName });
     return job.status?.succeeded && !Number.isNaN(ready) ? true : undefined;
   }, 300_000, 100);
   // The Job controller's completionTime has 1 s precision: enough to show what is no longer waited for.
-  const completedAt = (await batch.readNamespacedJob({ namespace: 'storefleet-system', name: jobName })).status?.completionTime;
+  const completedAt = (await batch.readNamespacedJob({ namespace: SYSTEM, name: jobName })).status?.completionTime;
   return { accepted, containerStarted, containerExited, ready, jobComplete: completedAt ? new Date(completedAt).getTime() - startedAt : NaN };
 }
 

@@ -2,7 +2,7 @@
 // each other: while it handles one viewer's bytes, the next viewer's are not stamped yet.
 // Real viewers are separate browsers, so the load's viewers are spread over processes.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { subscribe } from '../test/sse-subscribers.ts';
+import { subscribe } from '../../test-support/sse-subscribers.ts';
 
 export interface ViewerProcessArgs { apiUrl: string; token: string; store: string; count: number }
 export type ToViewers = { type: 'start' } | { type: 'stop' } | { type: 'read' };

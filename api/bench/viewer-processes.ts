@@ -2,7 +2,7 @@
 // process stamps arrivals on the same clock (monotonicMs), so they compare with the direct
 // follower in this one.
 import { type ChildProcess, fork } from 'node:child_process';
-import type { Arrivals } from '../test/sse-subscribers.ts';
+import type { Arrivals } from '../../test-support/sse-subscribers.ts';
 import { nextMessage } from './child-message.ts';
 import type { ToViewers, ViewerProcessArgs } from './viewer-process.ts';
 

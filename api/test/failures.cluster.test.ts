@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubeConfig, uniqueName } from '../../cluster/test/harness.ts';
 import { type ApiProcess, client, STORE_TEST_VALUES, startApi, TOKENS, waitForGone, waitForPhase } from './api-process.ts';
 import { preparePlatform } from './platform.ts';
+import { SYSTEM } from '../../test-support/kube.ts';
 
 const kc = kubeConfig();
 const core = kc.makeApiClient(k8s.CoreV1Api);
-const SYSTEM = 'storefleet-system';
 const apis: ApiProcess[] = [];
 
 beforeAll(() => preparePlatform(), 600_000);

@@ -9,8 +9,8 @@ import { kubeConfig, uniqueName, waitFor } from '../../cluster/test/harness.ts';
 import { hashToken } from '../src/http/auth.ts';
 import { type ApiProcess, client, STORE_TEST_VALUES, startApi, waitForGone, waitForPhase } from './api-process.ts';
 import { preparePlatform } from './platform.ts';
+import { SYSTEM } from '../../test-support/kube.ts';
 
-const SYSTEM = 'storefleet-system';
 const kc = kubeConfig();
 const core = kc.makeApiClient(k8s.CoreV1Api);
 const coordination = kc.makeApiClient(k8s.CoordinationV1Api);

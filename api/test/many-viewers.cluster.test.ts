@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueName, waitFor } from '../../cluster/test/harness.ts';
 import { type ApiProcess, client, startApi, TOKENS, waitForGone, waitForPhase } from './api-process.ts';
 import { preparePlatform } from './platform.ts';
-import { subscribe } from './sse-subscribers.ts';
+import { subscribe } from '../../test-support/sse-subscribers.ts';
+import { fetchMetrics, metricSample } from '../../test-support/metrics.ts';
 
 const VIEWERS = 150;
 let api: ApiProcess;
@@ -41,8 +42,7 @@ describe(`${VIEWERS} viewers of one store`, () => {
       expect(complete).toBe(VIEWERS);
       expect(arrivals.every((seen) => [...seen.keys()].filter((id) => id.startsWith(job)).length === expected.length)).toBe(true);
       // All of them share one follow of the operation pod's log.
-      const metrics = await (await fetch(`${api.url}/metrics`)).text();
-      expect(/^storefleet_pod_log_follows (\d+)$/m.exec(metrics)?.[1]).toBe('1');
+      expect(metricSample(await fetchMetrics(api.url), 'storefleet_pod_log_follows')).toBe(1);
     } finally {
       controller.abort();
       await alice.remove(name);

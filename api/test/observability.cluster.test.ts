@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubeConfig, uniqueName, waitFor } from '../../cluster/test/harness.ts';
 import { type ApiProcess, client, startApi, TOKENS, waitForGone, waitForPhase } from './api-process.ts';
 import { preparePlatform } from './platform.ts';
+import { SYSTEM } from '../../test-support/kube.ts';
+import { fetchMetrics, metricSample } from '../../test-support/metrics.ts';
 
 const kc = kubeConfig();
 const core = kc.makeApiClient(k8s.CoreV1Api);
@@ -28,12 +30,6 @@ const logLines = () => api.output().split('\n').filter((line) => line.startsWith
 const logLine = (what: string, match: (line: LogLine) => boolean) =>
   waitFor(what, async () => logLines().find(match), 10_000, 100);
 
-/** The value of one sample in Prometheus text format, e.g. metric{a="b"}. */
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line ? Number(line.slice(series.length + 1)) : undefined;
-}
-
 describe('observability', () => {
   it('follows one create from the request id to the audit line, the Job, the Events and /metrics', async () => {
     const alice = client(api, TOKENS.alice);
@@ -54,7 +50,7 @@ describe('observability', () => {
     expect(audit).toMatchObject({ level: 'info', actor: 'tenant:alice', tenant: 'alice', operation: 'create', store: name, job, status: 202, outcome: 'accepted' });
 
     // The Job carries the request id, so `kubectl get job -o yaml` leads back to the request.
-    const jobObject = await batch.readNamespacedJob({ namespace: 'storefleet-system', name: job });
+    const jobObject = await batch.readNamespacedJob({ namespace: SYSTEM, name: job });
     expect(jobObject.metadata?.annotations?.['storefleet.io/request-id']).toBe(requestId);
 
     await waitForPhase(alice, name, 'Ready');
@@ -68,10 +64,10 @@ describe('observability', () => {
     expect(events.find((e) => e.reason === 'InstallSucceeded')!.message).toMatch(new RegExp(`^Job ${job} finished in \\d+\\.\\ds \\(request ${requestId}\\)$`));
 
     // /metrics: the install's duration is in the histogram, the store is counted as Ready.
-    const metrics = await (await fetch(`${api.url}/metrics`)).text();
-    expect(sample(metrics, 'storefleet_operation_duration_seconds_count{operation="install",outcome="succeeded"}')).toBeGreaterThanOrEqual(1);
-    expect(sample(metrics, 'storefleet_stores{phase="Ready"}')).toBeGreaterThanOrEqual(1);
-    expect(sample(metrics, 'storefleet_mutations_total{operation="create",outcome="accepted"}')).toBeGreaterThanOrEqual(1);
+    const metrics = await fetchMetrics(api.url);
+    expect(metricSample(metrics, 'storefleet_operation_duration_seconds_count{operation="install",outcome="succeeded"}')).toBeGreaterThanOrEqual(1);
+    expect(metricSample(metrics, 'storefleet_stores{phase="Ready"}')).toBeGreaterThanOrEqual(1);
+    expect(metricSample(metrics, 'storefleet_mutations_total{operation="create",outcome="accepted"}')).toBeGreaterThanOrEqual(1);
     expect(metrics).toMatch(/storefleet_http_request_duration_seconds_bucket\{le="0.005",method="POST",route="\/api\/v1\/stores",status="202"\}/);
     expect(metrics).toContain('process_resident_memory_bytes');
     const finished = await logLine('the finished line', (l) => l.msg === 'operation finished' && l.job === job);

@@ -9,12 +9,12 @@ import { kubeConfig, uniqueName, waitFor } from '../../cluster/test/harness.ts';
 import { type ApiProcess, type Client, client, STORE_TEST_VALUES, startApi, TOKENS, waitForGone, waitForPhase } from './api-process.ts';
 import { operationRecordName } from '../src/store/names.ts';
 import { kubectl, preparePlatform } from './platform.ts';
-import { readEvents, type SseEvent } from './sse.ts';
+import { readEvents, type SseEvent } from '../../test-support/sse.ts';
+import { SYSTEM } from '../../test-support/kube.ts';
 
 const kc = kubeConfig();
 const core = kc.makeApiClient(k8s.CoreV1Api);
 const batch = kc.makeApiClient(k8s.BatchV1Api);
-const SYSTEM = 'storefleet-system';
 const apis: ApiProcess[] = [];
 const measured: Record<string, unknown>[] = [];
 

@@ -11,12 +11,12 @@ import { QUEUE_LEASE } from '../src/provisioning/queue.ts';
 import { type ApiProcess, client, startApi, TOKENS, waitForGone } from './api-process.ts';
 import { settledViolations, snapshot } from './invariants.ts';
 import { kubectl, preparePlatform } from './platform.ts';
-import { readEvents } from './sse.ts';
+import { readEvents } from '../../test-support/sse.ts';
+import { SYSTEM } from '../../test-support/kube.ts';
 
 // CI runs 9 (three rounds); QUEUE_TEST_STORES=30 is the full run (~15 min here).
 const STORES = Number(process.env.QUEUE_TEST_STORES ?? 9);
 const CAP = 3;
-const SYSTEM = 'storefleet-system';
 const kc = kubeConfig();
 const coordination = kc.makeApiClient(k8s.CoordinationV1Api);
 

@@ -4,13 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubeConfig, uniqueName, waitFor } from '../../cluster/test/harness.ts';
 import { type ApiProcess, client, startApi, TOKENS, waitForGone, waitForPhase } from './api-process.ts';
 import { kubectl, preparePlatform } from './platform.ts';
-import { readEvents, type SseEvent } from './sse.ts';
+import { readEvents, type SseEvent } from '../../test-support/sse.ts';
+import { SYSTEM } from '../../test-support/kube.ts';
 
 const kc = kubeConfig();
 const core = kc.makeApiClient(k8s.CoreV1Api);
 const batch = kc.makeApiClient(k8s.BatchV1Api);
 const authz = kc.makeApiClient(k8s.AuthorizationV1Api);
-const SYSTEM = 'storefleet-system';
 
 let api: ApiProcess;
 const alice = () => client(api, TOKENS.alice);

@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { SYSTEM } from '../../test-support/kube.ts';
 
 const MANAGED = 'app.kubernetes.io/managed-by=storefleet';
 
@@ -17,10 +18,10 @@ export function removeLeftoverStores(kubectl: string, kubeconfig: string): strin
     encoding: 'utf8', env: { ...process.env, KUBECONFIG: kubeconfig }, stdio: ['ignore', 'pipe', 'pipe'],
   }).trim();
   const names = run('get', 'namespaces', '-l', MANAGED, '-o', 'name').split('\n').filter(Boolean);
-  const platformObjects = run('-n', 'storefleet-system', 'get', 'jobs,serviceaccounts,leases', '-l', MANAGED, '-o', 'name', '--ignore-not-found');
+  const platformObjects = run('-n', SYSTEM, 'get', 'jobs,serviceaccounts,leases', '-l', MANAGED, '-o', 'name', '--ignore-not-found');
   if (names.length === 0 && !platformObjects) return [];
   if (names.length > 0) run('delete', 'namespaces', '-l', MANAGED, '--wait=false');
-  if (platformObjects) run('-n', 'storefleet-system', 'delete', 'jobs,serviceaccounts,leases', '-l', MANAGED, '--cascade=background', '--wait=false', '--ignore-not-found');
+  if (platformObjects) run('-n', SYSTEM, 'delete', 'jobs,serviceaccounts,leases', '-l', MANAGED, '--cascade=background', '--wait=false', '--ignore-not-found');
   if (names.length > 0) run('wait', '--for=delete', 'namespaces', '-l', MANAGED, '--timeout=300s');
   return names.map((name) => name.replace('namespace/store-', ''));
 }

@@ -6,7 +6,8 @@ import { promisify } from 'node:util';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { isFinished } from '../../api/src/store/state.ts';
-import { buildImage, deleteNamespaces, kubeConfig, repoRoot, statusOf, uniqueName, waitFor } from './harness.ts';
+import { statusCode } from '../../test-support/kube.ts';
+import { buildImage, deleteNamespaces, kubeConfig, repoRoot, uniqueName, waitFor } from './harness.ts';
 
 const kc = kubeConfig();
 const core = kc.makeApiClient(k8s.CoreV1Api);
@@ -58,7 +59,7 @@ describe('the test cluster', () => {
     const rejection = await core
       .createNamespacedService({ namespace, body: service('second') })
       .then(() => undefined, (error: unknown) => error);
-    expect(statusOf(rejection)).toBe(403);
+    expect(statusCode(rejection)).toBe(403);
     expect(String((rejection as k8s.ApiException<string>).body)).toMatch(/exceeded quota: services/);
     const services = await core.listNamespacedService({ namespace });
     expect(services.items.map((s) => s.metadata?.name)).toEqual(['first']);
@@ -164,11 +165,11 @@ describe('the test cluster', () => {
         await core.readNamespace({ name: namespace });
         return undefined;
       } catch (error) {
-        return statusOf(error) === 404 ? true : undefined;
+        return statusCode(error) === 404 ? true : undefined;
       }
     }, 120_000);
     const gone = await core.readNamespacedConfigMap({ namespace, name: 'inside' }).catch((e: unknown) => e);
-    expect(statusOf(gone)).toBe(404);
+    expect(statusCode(gone)).toBe(404);
   });
 
   // `npm run cluster:up` while the cluster runs, or from two test runs at once, must reuse it:

@@ -43,11 +43,6 @@ export async function waitFor<T>(
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`, { cause: lastError });
 }
 
-/** The HTTP status of a failed client-node call, or undefined for other errors. */
-export function statusOf(error: unknown): number | undefined {
-  return error instanceof k8s.ApiException ? error.code : undefined;
-}
-
 /**
  * Builds an image from a Dockerfile and makes it available to the cluster's container
  * runtime without a registry (pods use imagePullPolicy IfNotPresent).

@@ -11,9 +11,9 @@ import { STORE_TEST_VALUES } from '../../api/test/api-process.ts';
 import { kubectl } from '../../api/test/platform.ts';
 import { kubectlBinary, repoRoot } from './harness.ts';
 import { networkEnv } from './network.ts';
-import { portForward } from './port-forward.ts';
+import { portForward } from '../../test-support/port-forward.ts';
+import { SYSTEM } from '../../test-support/kube.ts';
 
-const SYSTEM = 'storefleet-system';
 export const API_IMAGE = 'storefleet.local/api:test';
 
 export interface InstalledApiOptions {
@@ -56,13 +56,13 @@ export async function installApi(options: InstalledApiOptions): Promise<Installe
     'generatorOptions: { labels: { app.kubernetes.io/name: storefleet-api } }',
     'configMapGenerator:',
     '  - name: storefleet-api',
-    '    namespace: storefleet-system',
+    `    namespace: ${SYSTEM}`,
     '    behavior: merge',
     '    literals:',
     ...Object.entries(settings).map(([key, value]) => `      - '${key}=${value.replaceAll("'", "''")}'`),
     'secretGenerator:',
     '  - name: storefleet-api-tokens',
-    '    namespace: storefleet-system',
+    `    namespace: ${SYSTEM}`,
     '    files: [tokens.json]',
     '    options: { disableNameSuffixHash: true }',
     // A new pod template each run: the image tag is always :test, and pods left by an earlier

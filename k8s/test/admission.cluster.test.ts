@@ -5,6 +5,7 @@ import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { deleteNamespaces, kubeConfig, kubectlBinary, repoRoot, uniqueName, waitFor } from '../../cluster/test/harness.ts';
+import { SYSTEM } from '../../test-support/kube.ts';
 
 const API_USER = 'system:serviceaccount:storefleet-system:storefleet-api';
 const kc = kubeConfig();
@@ -34,7 +35,7 @@ const namespaceManifest = (name: string, labelled: boolean) => JSON.stringify({
 const writerBinding = (account = 'storefleet-api') => JSON.stringify({
   apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: `writer-${account}` },
   roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'storefleet-api-store-writer' },
-  subjects: [{ kind: 'ServiceAccount', name: account, namespace: 'storefleet-system' }],
+  subjects: [{ kind: 'ServiceAccount', name: account, namespace: SYSTEM }],
 });
 const quotaManifest = JSON.stringify({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'q' }, spec: { hard: { pods: '1' } } });
 

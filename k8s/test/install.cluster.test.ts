@@ -6,8 +6,9 @@ import { client, waitForGone, waitForPhase } from '../../api/test/api-process.ts
 import { kubectl, preparePlatform } from '../../api/test/platform.ts';
 import { repoRoot, uniqueName, waitFor } from '../../cluster/test/harness.ts';
 import { type InstalledApi, installApi } from '../../cluster/test/installed-api.ts';
+import { SYSTEM } from '../../test-support/kube.ts';
+import { fetchMetrics, metricSample } from '../../test-support/metrics.ts';
 
-const SYSTEM = 'storefleet-system';
 const TOKEN = 'token-installed-alice';
 let installed: InstalledApi;
 const portForward = (target: string, port: number) => installed.portForward(target, port);
@@ -54,8 +55,8 @@ describe('the platform installed with kubectl apply -k k8s/overlays/local', () =
     const installs = await waitFor('the install in /metrics', async () => {
       let count = 0;
       for (const p of pods) {
-        const text = await (await fetch(`${await portForward(`pod/${p.metadata.name}`, 8080)}/metrics`)).text();
-        count += Number(/^storefleet_operation_duration_seconds_count\{operation="install",outcome="succeeded"\} (\d+)/m.exec(text)?.[1] ?? 0);
+        const text = await fetchMetrics(await portForward(`pod/${p.metadata.name}`, 8080));
+        count += metricSample(text, 'storefleet_operation_duration_seconds_count{operation="install",outcome="succeeded"}') ?? 0;
       }
       return count >= 1 ? count : undefined;
     }, 30_000, 1000);

@@ -9,9 +9,9 @@ import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiProcess, client, startApi, TOKENS, waitForGone, waitForPhase } from '../../api/test/api-process.ts';
 import { kubectl, preparePlatform } from '../../api/test/platform.ts';
-import { deleteNamespaces, kubeConfig, repoRoot, statusOf, uniqueName } from '../../cluster/test/harness.ts';
+import { deleteNamespaces, kubeConfig, repoRoot, uniqueName } from '../../cluster/test/harness.ts';
+import { statusCode, SYSTEM } from '../../test-support/kube.ts';
 
-const SYSTEM = 'storefleet-system';
 const API_USER = `system:serviceaccount:${SYSTEM}:storefleet-api`;
 const admin = kubeConfig();
 const adminCore = admin.makeApiClient(k8s.CoreV1Api);
@@ -90,7 +90,7 @@ async function refusal(call: () => Promise<unknown>): Promise<{ status: number |
     await call();
     return { status: 200, message: '' };
   } catch (error) {
-    return { status: statusOf(error), message: String((error as { body?: string }).body ?? error) };
+    return { status: statusCode(error), message: String((error as { body?: string }).body ?? error) };
   }
 }
 

@@ -1,4 +1,7 @@
 // A minimal SSE reader over fetch (like the element's): collects events until told to stop.
+// Parsed by eventsource-parser, as the many-viewer subscribers (sse-subscribers.ts) are.
+import { createParser } from 'eventsource-parser';
+
 export interface SseEvent {
   event: string;
   id?: string;
@@ -11,6 +14,11 @@ export async function readEvents(
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), options.timeoutMs);
   const events: SseEvent[] = [];
+  const parser = createParser({
+    onEvent: ({ event, id, data }) => {
+      if (event) events.push({ event, id, data: JSON.parse(data || 'null') });
+    },
+  });
   try {
     const response = await fetch(url, {
       headers: { Authorization: `Bearer ${token}`, Accept: 'text/event-stream', ...(options.lastEventId ? { 'Last-Event-ID': options.lastEventId } : {}) },
@@ -18,16 +26,8 @@ export async function readEvents(
     });
     if (response.status !== 200) throw new Error(`events answered ${response.status}`);
     const decoder = new TextDecoder();
-    let buffer = '';
     for await (const chunk of response.body!) {
-      buffer += decoder.decode(chunk, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const fields = Object.fromEntries(block.split('\n').filter((l) => !l.startsWith(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 2)]));
-        if (fields.event) events.push({ event: fields.event, id: fields.id, data: JSON.parse(fields.data ?? 'null') });
-      }
+      parser.feed(decoder.decode(chunk, { stream: true }));
       if (options.until(events)) break;
     }
   } catch (error) {
