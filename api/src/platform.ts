@@ -58,7 +58,7 @@ export async function startPlatform(kubeConfig: k8s.KubeConfig, config: Config, 
     }).start()
     : () => undefined;
   const stopQueue = config.queue.cap > 0
-    ? new ProvisioningQueue({ kube, cache, logger, ...config.queue, port: config.port }).start()
+    ? new ProvisioningQueue({ kube, cache, logger, events, ...config.queue, port: config.port }).start()
     : async () => undefined;
   const stopReconciler = new Reconciler({
     kube, cache, operations, logger, recoveryGraceMs: config.recoveryGraceMs, sweepMinAgeMs: config.operations.sweepMinAgeMs,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildOperationEvent } from './kube-events.ts';
+import { buildOperationEvent, jobCreatedMoment } from './kube-events.ts';
 
 const now = new Date('2026-11-23T10:00:00Z');
 
@@ -21,5 +21,12 @@ describe('buildOperationEvent', () => {
     expect(event.type).toBe('Warning');
     expect(event.reason).toBe('UpgradeFailed');
     expect(event.message).toHaveLength(1024);
+  });
+
+  it('announces a Job made suspended as queued, and only a Job that runs at once as started', () => {
+    expect(jobCreatedMoment('shop1-install-1', true)).toEqual({ moment: 'Queued', message: 'Job storefleet-system/shop1-install-1 created, waiting for a free provisioning slot' });
+    expect(jobCreatedMoment('shop1-install-1', false)).toEqual({ moment: 'Started', message: 'Job storefleet-system/shop1-install-1 started' });
+    const queued = buildOperationEvent({ store: 'shop1', job: 'shop1-install-1', operation: 'install', ...jobCreatedMoment('shop1-install-1', true), now });
+    expect(queued).toMatchObject({ metadata: { name: 'shop1-install-1.queued' }, reason: 'InstallQueued', type: 'Normal' });
   });
 });

@@ -7,7 +7,19 @@ import { createIfAbsent, type KubeClients } from '../kube/clients.ts';
 import type { Logger } from './logger.ts';
 import { LABELS, PLATFORM_NAMESPACE, storeNamespace } from '../store/names.ts';
 
-export type OperationMoment = 'Started' | 'Succeeded' | 'Failed';
+export type OperationMoment = 'Queued' | 'Started' | 'Succeeded' | 'Failed';
+
+/**
+ * What making an operation's Job is, as an Event: a Job created suspended waits in the
+ * provisioning queue, and is announced as Started only when the queue resumes it.
+ */
+export function jobCreatedMoment(job: string, suspended: boolean): { moment: OperationMoment; message: string } {
+  return suspended
+    ? { moment: 'Queued', message: `Job ${PLATFORM_NAMESPACE}/${job} created, waiting for a free provisioning slot` }
+    : { moment: 'Started', message: jobStartedMessage(job) };
+}
+
+export const jobStartedMessage = (job: string) => `Job ${PLATFORM_NAMESPACE}/${job} started`;
 
 const capitalized = (word: string) => word.charAt(0).toUpperCase() + word.slice(1);
 

@@ -11,6 +11,7 @@ import { plans } from '../store/plans.ts';
 import type { StoreSpec } from '../store/spec.ts';
 import { ensureApiAccess } from './api-access.ts';
 import { buildDefaultServiceAccount, buildLimitRange, buildNetworkPolicies, buildResourceQuota } from './guardrails.ts';
+import { jobCreatedMoment } from '../observability/kube-events.ts';
 import { buildOperationJob } from './job.ts';
 import { CAS_ATTEMPTS, type OperationsContext, StoreConflict } from './operation-context.ts';
 import { jobOwner, jobsToStop, movedOn, needsStartedMark, preparationSteps } from './operation-decisions.ts';
@@ -71,8 +72,7 @@ async function startOperation(ctx: OperationsContext, namespace: k8s.V1Namespace
   ctx.wrote('started');
   if (made === 'created') {
     await ctx.events?.record({
-      store: name, job: intent.job, operation: intent.operation, moment: 'Started', requestId: intent.requestId,
-      message: `Job ${PLATFORM_NAMESPACE}/${intent.job} started`,
+      store: name, job: intent.job, operation: intent.operation, requestId: intent.requestId, ...jobCreatedMoment(intent.job, job.spec?.suspend === true),
     });
   }
   return intent.job;

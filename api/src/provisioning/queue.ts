@@ -8,8 +8,9 @@ import { hostname } from 'node:os';
 import * as k8s from '@kubernetes/client-node';
 import type { StoreCache } from '../kube/cache.ts';
 import { type KubeClients, statusCode } from '../kube/clients.ts';
-import { LABELS, MANAGED_BY, PLATFORM_NAMESPACE } from '../store/names.ts';
+import { ANNOTATIONS, LABELS, MANAGED_BY, PLATFORM_NAMESPACE } from '../store/names.ts';
 import { queueOrder, toRelease } from './queue-order.ts';
+import { jobStartedMessage, type OperationEvents } from '../observability/kube-events.ts';
 import type { Logger } from '../observability/logger.ts';
 
 export const QUEUE_LEASE = 'storefleet-provisioning-queue';
@@ -23,6 +24,8 @@ export interface QueueDeps {
   leaseSeconds?: number;
   /** Who holds the Lease, for kubectl readers: the pod (host) and port, made unique per process. */
   port?: number;
+  /** Where a resumed Job is announced as Started (it was announced as Queued when made). */
+  events?: OperationEvents;
 }
 
 export class ProvisioningQueue {
@@ -185,6 +188,13 @@ export class ProvisioningQueue {
           k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
         );
         logger.info({ job: name, running: order.running.length + this.resumed.size, waiting: pending.length - 1 }, 'provisioning queue: started an operation');
+        const store = job.metadata?.labels?.[LABELS.store];
+        const operation = job.metadata?.labels?.[LABELS.operation];
+        if (store && operation) {
+          await this.deps.events?.record({
+            store, job: name, operation, moment: 'Started', requestId: job.metadata?.annotations?.[ANNOTATIONS.requestId], message: jobStartedMessage(name),
+          });
+        }
       } catch (error) {
         this.resumed.delete(name);
         if (statusCode(error) !== 404) throw error; // a Job deleted meanwhile has nothing to start
