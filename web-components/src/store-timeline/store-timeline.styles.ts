@@ -14,6 +14,9 @@ export const storeTimelineStyles = css`
   li.status { font-weight: 600; background: color-mix(in srgb, var(--_accent) 6%, transparent); }
   li.failed { color: var(--_danger); }
   time, .step { color: var(--_muted); font-family: var(--_mono); font-size: 0.8rem; }
+  /* Kubernetes reasons run long (ScalingReplicaSet, WaitForFirstConsumer): cut to the column
+     with an ellipsis, whole in the title, never over the message beside them. */
+  .step { min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
   .text { font-family: var(--_mono); white-space: pre-wrap; word-break: break-word; }
   li.status .text { font-family: var(--_font); }
   .empty { padding: 0.75rem; color: var(--_muted); }

@@ -59,4 +59,31 @@ describe('<store-timeline>', () => {
     await timeline.updateComplete;
     expect(timeline.shadowRoot!.querySelector('li')!.classList.contains('failed')).toBe(true);
   });
+
+  it('cuts long Kubernetes reasons to their column, whole in the title, never over the message (screenshot)', async () => {
+    const timeline = await mount<HTMLElementTagNameMap['store-timeline']>('<store-timeline connection="live" style="max-width: 25rem"></store-timeline>');
+    const summary = { ready: 0, total: 4, text: '', parts: [] };
+    const at = '2026-01-01T10:00:01Z';
+    timeline.entries = [
+      { kind: 'progress', id: 'p1', job: 'j', at, text: 'Scaled up ReplicaSet shop-wordpress-7d9f to 1.', reason: 'ScalingReplicaSet', part: 'web', summary },
+      { kind: 'progress', id: 'p2', job: 'j', at, text: 'Waiting for the pod that will use it to be scheduled.', reason: 'WaitForFirstConsumer', part: 'storage', summary },
+      { kind: 'progress', id: 'p3', job: 'j', at, text: 'Placed Pod shop-mariadb-0 on node n1.', reason: 'Scheduled', part: 'database', summary },
+    ];
+    await timeline.updateComplete;
+    const rows = [...timeline.shadowRoot!.querySelectorAll('li.event')];
+    for (const row of rows) {
+      const step = row.querySelector<HTMLElement>('.step')!;
+      const text = row.querySelector<HTMLElement>('.text')!;
+      expect(step.title).toBe(step.textContent);
+      // The reason ends where its column does: the message beside it starts clear of it.
+      expect(step.getBoundingClientRect().right).toBeLessThanOrEqual(text.getBoundingClientRect().left);
+      expect(getComputedStyle(step).textOverflow).toBe('ellipsis');
+    }
+    const [scaling, waiting, scheduled] = rows.map((row) => row.querySelector<HTMLElement>('.step')!);
+    expect(scaling!.scrollWidth).toBeGreaterThan(scaling!.clientWidth);
+    expect(waiting!.scrollWidth).toBeGreaterThan(waiting!.clientWidth);
+    expect(scheduled!.scrollWidth).toBe(scheduled!.clientWidth);
+    await expectNoAxeViolations(timeline);
+    await page.screenshot({ path: '../../../test-results/screenshots/timeline-long-reasons.png', element: timeline });
+  });
 });

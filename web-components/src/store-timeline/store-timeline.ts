@@ -106,17 +106,22 @@ export class StoreTimeline extends LitElement {
     if (entry.kind === 'progress') {
       return html`<li class="event ${entry.warning ? 'warning' : ''}">
         ${entry.at ? html`<time datetime=${entry.at}>${new Date(entry.at).toLocaleTimeString()}</time>` : html`<span></span>`}
-        <span class="step">${entry.reason}</span><span class="text">${entry.text}</span></li>`;
+        <span class="step" title=${entry.reason ?? ''}>${entry.reason}</span><span class="text">${entry.text}</span></li>`;
     }
     if (entry.kind === 'status') {
       return html`<li class="status ${entry.phase === 'Failed' ? 'failed' : ''}">
         <time datetime=${entry.at}>${new Date(entry.at).toLocaleTimeString()}</time>
-        <span class="step">${entry.phase}</span><span class="text">${entry.message}</span></li>`;
+        <span class="step" title=${entry.phase}>${entry.phase}</span><span class="text">${entry.message}</span></li>`;
     }
     const line = parseProgress(entry.text);
     return html`<li class=${line.status === 'failed' ? 'line failed' : 'line'}>
       ${line.ts ? html`<time datetime=${line.ts}>${new Date(line.ts).toLocaleTimeString()}</time>` : html`<span></span>`}
-      <span class="step">${line.step ? `${line.step}${line.status && line.status !== 'output' ? ` ${line.status}` : ''}` : nothing}</span>
+      ${this.renderStep(line.step ? `${line.step}${line.status && line.status !== 'output' ? ` ${line.status}` : ''}` : '')}
       <span class="text">${line.message}</span></li>`;
+  }
+
+  /** A provisioner line's step, whole in its title when the column cuts it. */
+  private renderStep(step: string) {
+    return html`<span class="step" title=${step || nothing}>${step || nothing}</span>`;
   }
 }
