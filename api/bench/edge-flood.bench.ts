@@ -2,9 +2,9 @@
 // with the pod's heap setting, sampling its RSS, while a real token keeps reading. The suite
 // (api/test/edge-limits.cluster.test.ts) asserts the same with 20,000.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type ApiProcess, startApi, TOKENS } from '../test/api-process.ts';
-import { flood, mib } from '../test/flood.ts';
-import { preparePlatform } from '../test/platform.ts';
+import { type ApiProcess, startApi, TOKENS } from '../../test-support/api-process.ts';
+import { flood, mib } from '../../test-support/flood.ts';
+import { preparePlatform } from '../../test-support/platform.ts';
 
 const REQUESTS = Number(process.env.BENCH_FLOOD_REQUESTS ?? 200_000);
 const POD_MEMORY_LIMIT = 256 * 2 ** 20;

@@ -3,10 +3,10 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as k8s from '@kubernetes/client-node';
 import { expect } from 'vitest';
-import { kubeConfig, waitFor } from '../../cluster/test/harness.ts';
+import { kubeConfig, waitFor } from '../../test-support/harness.ts';
 import { followPodLog } from '../src/kube/pod-log.ts';
 import { type NodeCpu, sampleNodeCpu, sampleNodeCpuInProcess } from './node-cpu.ts';
-import type { Client } from '../test/api-process.ts';
+import type { Client } from '../../test-support/api-process.ts';
 import { monotonicMs } from '../../test-support/sse-subscribers.ts';
 import { subscribeInProcesses } from './viewer-processes.ts';
 import { SYSTEM } from '../../test-support/kube.ts';

@@ -8,9 +8,9 @@ import { buildLimitRange, buildResourceQuota } from '../src/provisioning/guardra
 import { buildStoreValues } from '../src/provisioning/job.ts';
 import { buildCredentialsSecret } from '../src/store/credentials.ts';
 import { plans } from '../src/store/plans.ts';
-import { deleteNamespaces, helmBinary, kubeConfig, repoRoot, uniqueName, waitFor } from '../../cluster/test/harness.ts';
-import { type ApiProcess, client, STORE_TEST_VALUES, startApi, TOKENS } from '../test/api-process.ts';
-import { preparePlatform } from '../test/platform.ts';
+import { deleteNamespaces, helmBinary, kubeConfig, repoRoot, uniqueName, waitFor } from '../../test-support/harness.ts';
+import { type ApiProcess, client, STORE_TEST_VALUES, startApi, TOKENS } from '../../test-support/api-process.ts';
+import { preparePlatform } from '../../test-support/platform.ts';
 import { recordBenchResult } from '../../bench/results.ts';
 import { SYSTEM } from '../../test-support/kube.ts';
 

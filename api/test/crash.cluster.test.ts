@@ -3,11 +3,11 @@
 // half-made store, the same POST again starts a missing install, and DELETE of a store whose
 // provisioner identity never existed still removes everything.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uniqueName } from '../../cluster/test/harness.ts';
+import { uniqueName } from '../../test-support/harness.ts';
 import { WRITE_STEPS, type WriteStep } from '../src/provisioning/operations.ts';
-import { type ApiProcess, client, startApi, TOKENS, waitForGone, waitForPhase } from './api-process.ts';
-import { settledViolations, snapshot } from './invariants.ts';
-import { preparePlatform } from './platform.ts';
+import { type ApiProcess, client, startApi, TOKENS, waitForGone, waitForPhase } from '../../test-support/api-process.ts';
+import { settledViolations, snapshot } from '../../test-support/invariants.ts';
+import { preparePlatform } from '../../test-support/platform.ts';
 
 const STEPS: WriteStep[] = [...WRITE_STEPS];
 const run = uniqueName('crash');

@@ -8,11 +8,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uniqueName, waitFor } from '../../cluster/test/harness.ts';
+import { uniqueName, waitFor } from '../../test-support/harness.ts';
 import { hashToken } from '../src/http/auth.ts';
-import { type ApiProcess, client, STORE_TEST_VALUES, startApi, TOKENS, waitForPhase } from './api-process.ts';
-import { flood, memoryOf, mib } from './flood.ts';
-import { preparePlatform } from './platform.ts';
+import { type ApiProcess, client, STORE_TEST_VALUES, startApi, TOKENS, waitForPhase } from '../../test-support/api-process.ts';
+import { flood, memoryOf, mib } from '../../test-support/flood.ts';
+import { preparePlatform } from '../../test-support/platform.ts';
 
 /** The API pod's memory limit (k8s/api/deployment.yaml). */
 const POD_MEMORY_LIMIT = 256 * 2 ** 20;

@@ -2,9 +2,9 @@
 // release behind, and the same name can be created again.
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kubeConfig, uniqueName } from '../../cluster/test/harness.ts';
-import { type ApiProcess, client, STORE_TEST_VALUES, startApi, TOKENS, waitForGone, waitForPhase } from './api-process.ts';
-import { preparePlatform } from './platform.ts';
+import { kubeConfig, uniqueName } from '../../test-support/harness.ts';
+import { type ApiProcess, client, STORE_TEST_VALUES, startApi, TOKENS, waitForGone, waitForPhase } from '../../test-support/api-process.ts';
+import { preparePlatform } from '../../test-support/platform.ts';
 import { SYSTEM } from '../../test-support/kube.ts';
 
 const kc = kubeConfig();

@@ -5,10 +5,10 @@
 // failed install holds its host like any other, so no WordPress pod needs to run here.
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kubeConfig, uniqueName, waitFor } from '../../cluster/test/harness.ts';
+import { kubeConfig, uniqueName, waitFor } from '../../test-support/harness.ts';
 import { hashToken } from '../src/http/auth.ts';
-import { type ApiProcess, client, STORE_TEST_VALUES, startApi, waitForGone, waitForPhase } from './api-process.ts';
-import { preparePlatform } from './platform.ts';
+import { type ApiProcess, client, STORE_TEST_VALUES, startApi, waitForGone, waitForPhase } from '../../test-support/api-process.ts';
+import { preparePlatform } from '../../test-support/platform.ts';
 import { SYSTEM } from '../../test-support/kube.ts';
 
 const kc = kubeConfig();

@@ -3,12 +3,12 @@
 // the truth, two changes at the same instant, bad data in the cluster, the seed's clients.
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kubeConfig, uniqueName, waitFor } from '../../cluster/test/harness.ts';
+import { kubeConfig, uniqueName, waitFor } from '../../test-support/harness.ts';
 import { buildResourceQuota } from '../src/provisioning/guardrails.ts';
 import { plans } from '../src/store/plans.ts';
-import { type ApiProcess, client, startApi, TOKENS, waitForGone, waitForPhase } from './api-process.ts';
-import { safetyViolations, settledViolations, snapshot } from './invariants.ts';
-import { preparePlatform } from './platform.ts';
+import { type ApiProcess, client, startApi, TOKENS, waitForGone, waitForPhase } from '../../test-support/api-process.ts';
+import { safetyViolations, settledViolations, snapshot } from '../../test-support/invariants.ts';
+import { preparePlatform } from '../../test-support/platform.ts';
 import { readEvents } from '../../test-support/sse.ts';
 import { SYSTEM } from '../../test-support/kube.ts';
 import { metricSample } from '../../test-support/metrics.ts';

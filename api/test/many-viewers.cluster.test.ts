@@ -3,9 +3,9 @@
 // and shares it (api/src/kube/pod-log-fanout.ts). With one follow per viewer, viewers past the
 // limit got the lines written so far and then a silently ended stream.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uniqueName, waitFor } from '../../cluster/test/harness.ts';
-import { type ApiProcess, client, startApi, TOKENS, waitForGone, waitForPhase } from './api-process.ts';
-import { preparePlatform } from './platform.ts';
+import { uniqueName, waitFor } from '../../test-support/harness.ts';
+import { type ApiProcess, client, startApi, TOKENS, waitForGone, waitForPhase } from '../../test-support/api-process.ts';
+import { preparePlatform } from '../../test-support/platform.ts';
 import { subscribe } from '../../test-support/sse-subscribers.ts';
 import { fetchMetrics, metricSample } from '../../test-support/metrics.ts';
 

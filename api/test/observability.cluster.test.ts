@@ -2,9 +2,9 @@
 // on the audit line, on the Job and in the store's Events; /metrics has its duration.
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kubeConfig, uniqueName, waitFor } from '../../cluster/test/harness.ts';
-import { type ApiProcess, client, startApi, TOKENS, waitForGone, waitForPhase } from './api-process.ts';
-import { preparePlatform } from './platform.ts';
+import { kubeConfig, uniqueName, waitFor } from '../../test-support/harness.ts';
+import { type ApiProcess, client, startApi, TOKENS, waitForGone, waitForPhase } from '../../test-support/api-process.ts';
+import { preparePlatform } from '../../test-support/platform.ts';
 import { SYSTEM } from '../../test-support/kube.ts';
 import { fetchMetrics, metricSample } from '../../test-support/metrics.ts';
 

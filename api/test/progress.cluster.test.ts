@@ -5,10 +5,10 @@
 // ending the operation within a minute of Kubernetes reporting it, with a reason to act on.
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kubeConfig, uniqueName, waitFor } from '../../cluster/test/harness.ts';
-import { type ApiProcess, type Client, client, STORE_TEST_VALUES, startApi, TOKENS, waitForGone, waitForPhase } from './api-process.ts';
+import { kubeConfig, uniqueName, waitFor } from '../../test-support/harness.ts';
+import { type ApiProcess, type Client, client, STORE_TEST_VALUES, startApi, TOKENS, waitForGone, waitForPhase } from '../../test-support/api-process.ts';
 import { operationRecordName } from '../src/store/names.ts';
-import { kubectl, preparePlatform } from './platform.ts';
+import { kubectl, preparePlatform } from '../../test-support/platform.ts';
 import { readEvents, type SseEvent } from '../../test-support/sse.ts';
 import { SYSTEM } from '../../test-support/kube.ts';
 

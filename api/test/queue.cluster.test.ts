@@ -6,11 +6,11 @@
 // (each is then deleted, through the same queue, to keep the node's CPUs for the next).
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kubeConfig, uniqueName } from '../../cluster/test/harness.ts';
+import { kubeConfig, uniqueName } from '../../test-support/harness.ts';
 import { QUEUE_LEASE } from '../src/provisioning/queue.ts';
-import { type ApiProcess, client, startApi, TOKENS, waitForGone } from './api-process.ts';
-import { settledViolations, snapshot } from './invariants.ts';
-import { kubectl, preparePlatform } from './platform.ts';
+import { type ApiProcess, client, startApi, TOKENS, waitForGone } from '../../test-support/api-process.ts';
+import { settledViolations, snapshot } from '../../test-support/invariants.ts';
+import { kubectl, preparePlatform } from '../../test-support/platform.ts';
 import { readEvents } from '../../test-support/sse.ts';
 import { SYSTEM } from '../../test-support/kube.ts';
 

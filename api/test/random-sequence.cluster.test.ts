@@ -3,10 +3,10 @@
 // running Job per store, slots held exactly by live stores; and once it settles, every store
 // converged, nothing orphaned, and both APIs agree with the cluster.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uniqueName, waitFor } from '../../cluster/test/harness.ts';
-import { type ApiProcess, type Client, client, startApi, TOKENS } from './api-process.ts';
-import { safetyViolations, settledViolations, snapshot } from './invariants.ts';
-import { preparePlatform } from './platform.ts';
+import { uniqueName, waitFor } from '../../test-support/harness.ts';
+import { type ApiProcess, type Client, client, startApi, TOKENS } from '../../test-support/api-process.ts';
+import { safetyViolations, settledViolations, snapshot } from '../../test-support/invariants.ts';
+import { preparePlatform } from '../../test-support/platform.ts';
 
 const SEED = Number(process.env.STOREFLEET_SEQUENCE_SEED ?? 20261201);
 const OPERATIONS = Number(process.env.STOREFLEET_SEQUENCE_OPERATIONS ?? 200);

@@ -10,10 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildStoreNamespace } from '../src/provisioning/namespace.ts';
 import { buildIntent } from '../src/store/intent.ts';
 import { ANNOTATIONS } from '../src/store/names.ts';
-import { deleteNamespaces, kubeConfig, repoRoot, uniqueName, waitFor } from '../../cluster/test/harness.ts';
+import { deleteNamespaces, kubeConfig, repoRoot, uniqueName, waitFor } from '../../test-support/harness.ts';
 import { CHROMIUM } from '../../vitest.config.ts';
-import { type ApiProcess, client, startApi, TOKENS } from './api-process.ts';
-import { preparePlatform } from './platform.ts';
+import { type ApiProcess, client, startApi, TOKENS } from '../../test-support/api-process.ts';
+import { preparePlatform } from '../../test-support/platform.ts';
 
 const kc = kubeConfig();
 const core = kc.makeApiClient(k8s.CoreV1Api);

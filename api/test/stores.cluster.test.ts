@@ -1,9 +1,9 @@
 // The provisioning core on the real cluster: API → Job → provisioner → Helm release.
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kubeConfig, uniqueName, waitFor } from '../../cluster/test/harness.ts';
-import { type ApiProcess, client, startApi, TOKENS, waitForGone, waitForPhase } from './api-process.ts';
-import { kubectl, preparePlatform } from './platform.ts';
+import { kubeConfig, uniqueName, waitFor } from '../../test-support/harness.ts';
+import { type ApiProcess, client, startApi, TOKENS, waitForGone, waitForPhase } from '../../test-support/api-process.ts';
+import { kubectl, preparePlatform } from '../../test-support/platform.ts';
 import { readEvents, type SseEvent } from '../../test-support/sse.ts';
 import { SYSTEM } from '../../test-support/kube.ts';
 

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kubeConfig, uniqueName, waitFor } from '../../cluster/test/harness.ts';
-import { type ApiProcess, client, startApi, TOKENS, waitForGone } from './api-process.ts';
-import { preparePlatform } from './platform.ts';
+import { kubeConfig, uniqueName, waitFor } from '../../test-support/harness.ts';
+import { type ApiProcess, client, startApi, TOKENS, waitForGone } from '../../test-support/api-process.ts';
+import { preparePlatform } from '../../test-support/platform.ts';
 
 const kc = kubeConfig();
 const core = kc.makeApiClient(k8s.CoreV1Api);

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildLimitRange, buildResourceQuota } from '../../api/src/provisioning/guardrails.ts';
 import { buildCredentialsSecret, CREDENTIAL_KEYS } from '../../api/src/store/credentials.ts';
 import { plans, type PlanName } from '../../api/src/store/plans.ts';
-import { buildImage, deleteNamespaces, kubeConfig, kubectlBinary, repoRoot, uniqueName } from '../../cluster/test/harness.ts';
+import { buildImage, deleteNamespaces, kubeConfig, kubectlBinary, repoRoot, uniqueName } from '../../test-support/harness.ts';
 import { chartDir, helm, templateArgs, valuesFile } from './render.ts';
 import { header, logInAsAdmin, parse, StoreForwards, Visitor } from './store-http.ts';
 

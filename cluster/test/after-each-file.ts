@@ -3,7 +3,7 @@
 // file that leaks stores when green is noticed.
 import { afterAll, inject } from 'vitest';
 import { removeLeftoverStores } from './clean-slate.ts';
-import { kubectlBinary } from './harness.ts';
+import { kubectlBinary } from '../../test-support/harness.ts';
 
 afterAll(() => {
   if (inject('clusterKind') === 'kubeconfig') return;

@@ -7,7 +7,7 @@ import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { isFinished } from '../../api/src/store/state.ts';
 import { statusCode } from '../../test-support/kube.ts';
-import { buildImage, deleteNamespaces, kubeConfig, repoRoot, uniqueName, waitFor } from './harness.ts';
+import { buildImage, deleteNamespaces, kubeConfig, repoRoot, uniqueName, waitFor } from '../../test-support/harness.ts';
 
 const kc = kubeConfig();
 const core = kc.makeApiClient(k8s.CoreV1Api);

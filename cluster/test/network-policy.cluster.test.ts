@@ -13,8 +13,8 @@ import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildNetworkPolicies } from '../../api/src/provisioning/guardrails.ts';
 import { loadConfig } from '../../api/src/config.ts';
-import { deleteNamespaces, kubeConfig, kubectlBinary, repoRoot, uniqueName, waitFor } from './harness.ts';
-import { networkEnv } from './network.ts';
+import { deleteNamespaces, kubeConfig, kubectlBinary, repoRoot, uniqueName, waitFor } from '../../test-support/harness.ts';
+import { networkEnv } from '../../test-support/network.ts';
 
 const run = promisify(execFile);
 const id = uniqueName('np');

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { deleteNamespaces, kubeConfig, kubectlBinary, repoRoot, uniqueName, waitFor } from '../../cluster/test/harness.ts';
+import { deleteNamespaces, kubeConfig, kubectlBinary, repoRoot, uniqueName, waitFor } from '../../test-support/harness.ts';
 import { SYSTEM } from '../../test-support/kube.ts';
 
 const API_USER = 'system:serviceaccount:storefleet-system:storefleet-api';

@@ -2,10 +2,10 @@
 // two ready replicas and provisions and deletes a store using only its ServiceAccount.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, waitForGone, waitForPhase } from '../../api/test/api-process.ts';
-import { kubectl, preparePlatform } from '../../api/test/platform.ts';
-import { repoRoot, uniqueName, waitFor } from '../../cluster/test/harness.ts';
-import { type InstalledApi, installApi } from '../../cluster/test/installed-api.ts';
+import { client, waitForGone, waitForPhase } from '../../test-support/api-process.ts';
+import { kubectl, preparePlatform } from '../../test-support/platform.ts';
+import { repoRoot, uniqueName, waitFor } from '../../test-support/harness.ts';
+import { type InstalledApi, installApi } from '../../test-support/installed-api.ts';
 import { SYSTEM } from '../../test-support/kube.ts';
 import { fetchMetrics, metricSample } from '../../test-support/metrics.ts';
 

@@ -7,9 +7,9 @@ import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiProcess, client, startApi, TOKENS, waitForGone, waitForPhase } from '../../api/test/api-process.ts';
-import { kubectl, preparePlatform } from '../../api/test/platform.ts';
-import { deleteNamespaces, kubeConfig, repoRoot, uniqueName } from '../../cluster/test/harness.ts';
+import { type ApiProcess, client, startApi, TOKENS, waitForGone, waitForPhase } from '../../test-support/api-process.ts';
+import { kubectl, preparePlatform } from '../../test-support/platform.ts';
+import { deleteNamespaces, kubeConfig, repoRoot, uniqueName } from '../../test-support/harness.ts';
 import { statusCode, SYSTEM } from '../../test-support/kube.ts';
 
 const API_USER = `system:serviceaccount:${SYSTEM}:storefleet-api`;

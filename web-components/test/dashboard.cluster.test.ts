@@ -7,10 +7,10 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, uniqueName } from '../../cluster/test/harness.ts';
+import { repoRoot, uniqueName } from '../../test-support/harness.ts';
 import { CHROMIUM } from '../../vitest.config.ts';
-import { type ApiProcess, client, STORE_TEST_VALUES, startApi, TOKENS, waitForGone } from '../../api/test/api-process.ts';
-import { preparePlatform } from '../../api/test/platform.ts';
+import { type ApiProcess, client, STORE_TEST_VALUES, startApi, TOKENS, waitForGone } from '../../test-support/api-process.ts';
+import { preparePlatform } from '../../test-support/platform.ts';
 
 const SCREENSHOTS = path.join(repoRoot, 'test-results/screenshots');
 const BUNDLE = path.join(repoRoot, 'web-components/dist/cdn/store-manager.js');

@@ -8,10 +8,10 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, uniqueName } from '../../cluster/test/harness.ts';
+import { repoRoot, uniqueName } from '../../test-support/harness.ts';
 import { CHROMIUM } from '../../vitest.config.ts';
-import { type ApiProcess, client, startApi, TOKENS, waitForGone } from '../../api/test/api-process.ts';
-import { preparePlatform } from '../../api/test/platform.ts';
+import { type ApiProcess, client, startApi, TOKENS, waitForGone } from '../../test-support/api-process.ts';
+import { preparePlatform } from '../../test-support/platform.ts';
 
 const INSTALL_TIMEOUT = 240_000;
 let browser: Browser;

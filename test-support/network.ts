@@ -5,9 +5,9 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { inject } from 'vitest';
-import type { ClusterKind } from './target.ts';
+import type { ClusterKind } from '../cluster/test/target.ts';
 
-const repoRoot = path.resolve(import.meta.dirname, '../..');
+const repoRoot = path.resolve(import.meta.dirname, '..');
 
 export function networkEnv(kind: ClusterKind): Record<string, string> {
   if (kind === 'k3s') return {};

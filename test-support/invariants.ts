@@ -1,8 +1,8 @@
 // What must hold for stores at any moment, read straight from the cluster (not through the
 // API under test): the lifecycle suites check it after every step.
 import * as k8s from '@kubernetes/client-node';
-import { kubeConfig } from '../../cluster/test/harness.ts';
-import { SYSTEM } from '../../test-support/kube.ts';
+import { kubeConfig } from './harness.ts';
+import { SYSTEM } from './kube.ts';
 
 const condition = (job: k8s.V1Job, ...types: string[]) => (job.status?.conditions ?? []).some((c) => types.includes(c.type) && c.status === 'True');
 const provisioner = (pod: k8s.V1Pod) => (pod.status?.containerStatuses ?? []).find((c) => c.name === 'provisioner');

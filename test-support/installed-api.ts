@@ -6,13 +6,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { inject } from 'vitest';
-import { hashToken } from '../../api/src/http/auth.ts';
-import { STORE_TEST_VALUES } from '../../api/test/api-process.ts';
-import { kubectl } from '../../api/test/platform.ts';
+import { hashToken } from '../api/src/http/auth.ts';
+import { STORE_TEST_VALUES } from './api-process.ts';
+import { kubectl } from './platform.ts';
 import { kubectlBinary, repoRoot } from './harness.ts';
 import { networkEnv } from './network.ts';
-import { portForward } from '../../test-support/port-forward.ts';
-import { SYSTEM } from '../../test-support/kube.ts';
+import { portForward } from './port-forward.ts';
+import { SYSTEM } from './kube.ts';
 
 export const API_IMAGE = 'storefleet.local/api:test';
 

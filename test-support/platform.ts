@@ -3,8 +3,8 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { inject } from 'vitest';
-import { buildImage, kubectlBinary, repoRoot } from '../../cluster/test/harness.ts';
-import { buildStoreImages } from '../../cluster/test/store-images.ts';
+import { buildImage, kubectlBinary, repoRoot } from './harness.ts';
+import { buildStoreImages } from '../cluster/test/store-images.ts';
 
 let prepared = false;
 

@@ -4,11 +4,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { inject } from 'vitest';
-import { hashToken } from '../src/http/auth.ts';
-import { forgetApiProcess, noteApiProcess } from '../../cluster/test/clean-slate.ts';
-import { repoRoot, waitFor } from '../../cluster/test/harness.ts';
-import { STORE_IMAGE_VALUES } from '../../cluster/test/store-images.ts';
-import { networkEnv } from '../../cluster/test/network.ts';
+import { hashToken } from '../api/src/http/auth.ts';
+import { forgetApiProcess, noteApiProcess } from '../cluster/test/clean-slate.ts';
+import { repoRoot, waitFor } from './harness.ts';
+import { STORE_IMAGE_VALUES } from '../cluster/test/store-images.ts';
+import { networkEnv } from './network.ts';
 
 export const TOKENS = {
   alice: 'token-alice', aliceEmbed: 'token-alice-embed', bob: 'token-bob', carol: 'token-carol',
