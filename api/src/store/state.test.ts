@@ -1,5 +1,6 @@
 import type { V1Job, V1Namespace, V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
+import { STATE_REASONS } from '../../../contract/reasons.ts';
 import { deriveState, operationRunning, operationSucceeded } from './state.ts';
 
 const namespace: V1Namespace = { metadata: { name: 'store-shop1', creationTimestamp: new Date('2026-01-01T00:00:00Z') } };
@@ -112,3 +113,35 @@ function provisionerPod(jobName: string, exitCode: number, finishedAt: string, m
     },
   };
 }
+
+describe('the reason code a failed operation carries', () => {
+  const failed = job('install', [{ type: 'Failed', reason: 'BackoffLimitExceeded' }]);
+  const quota = 'The store needs more resources than its plan allows; choose a larger plan.';
+
+  it('comes from the provisioner\'s termination message, whose words stay as they were', () => {
+    expect(deriveState({ namespace, job: failed, pod: pod('Failed', `${quota}\ncode: QuotaExceeded\n`), savedMessage: quota }))
+      .toMatchObject({ phase: 'Failed', reason: 'InstallFailed', code: 'QuotaExceeded', message: quota });
+  });
+
+  it('comes from the saved record once the pod is gone, and is absent when none was given', () => {
+    expect(deriveState({ namespace, job: failed, savedMessage: quota, savedCode: 'QuotaExceeded' })).toMatchObject({ code: 'QuotaExceeded', message: quota });
+    expect(deriveState({ namespace, job: failed, savedMessage: 'Helm said no.' })).not.toHaveProperty('code');
+  });
+
+  it('is beside a reason the contract lists, whatever the state', () => {
+    const states = [
+      deriveState({ namespace }),
+      deriveState({ namespace, job: job('install'), pod: pod('Running') }),
+      deriveState({ namespace, job: job('install'), pod: pod('Pending') }),
+      deriveState({ namespace, job: job('upgrade', [{ type: 'Complete' }]) }),
+      deriveState({ namespace, job: job('uninstall', [{ type: 'Complete' }]) }),
+      deriveState({ namespace, job: job('uninstall') }),
+      deriveState({ namespace, job: failed }),
+      deriveState({ namespace, job: failed, savedMessage: 'x' }),
+      deriveState({ namespace, job: { ...job('rollback'), spec: { suspend: true, template: {} } } }),
+      deriveState({ namespace: { metadata: { ...namespace.metadata, deletionTimestamp: new Date() } } }),
+    ];
+    for (const state of states) expect(STATE_REASONS).toContain(state.reason);
+  });
+});
+
