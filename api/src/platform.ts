@@ -20,7 +20,7 @@ import { StoreOperations } from './provisioning/operations.ts';
 import { type Logger, Reconciler } from './provisioning/reconciler.ts';
 import { LABELS } from './store/names.ts';
 import { StoreReader } from './store/reader.ts';
-import { servesTls } from './store/store-url.ts';
+import { shopAddress } from './store/store-url.ts';
 import { operationRunning } from './store/state.ts';
 
 function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
@@ -35,7 +35,7 @@ export async function startPlatform(kubeConfig: k8s.KubeConfig, config: Config, 
   let ready = false;
   await cache.start();
   ready = true;
-  const reader = new StoreReader(kube, cache, servesTls(config.operations.platformValues));
+  const reader = new StoreReader(kube, cache, shopAddress(config.operations.platformValues));
   const events = new OperationEvents(kube, logger);
   const operations = new StoreOperations(kube, config.operations, events);
   const logs = new PodLogFanout(kube.config, cache);

@@ -4,7 +4,7 @@ import { belongsTo, intentStarted, readIntent, readSpec } from './intent.ts';
 import { LABELS } from './names.ts';
 import type { StoreSpec } from './spec.ts';
 import { deriveState, newestPod, type StoreState } from './state.ts';
-import { storeUrl } from './store-url.ts';
+import { DEFAULT_SHOP_ADDRESS, type ShopAddress, storeUrl } from './store-url.ts';
 
 export interface StoreView {
   name: string;
@@ -48,8 +48,8 @@ export function isRecordOf(record: OperationRecord | undefined, job: string | un
   return !!record && record.job === job && (!record.storeUid || record.storeUid === storeUid);
 }
 
-/** `tls`: whether stores are served over HTTPS (store-url.ts); `queue`: waiting Jobs' places in line (queue-order.ts). */
-export function toStoreView(namespace: V1Namespace, jobs: readonly V1Job[], pods: readonly V1Pod[], record?: OperationRecord, tls = false, queue?: ReadonlyMap<string, number>): StoreView {
+/** `address`: the scheme and port stores are served at (store-url.ts); `queue`: waiting Jobs' places in line (queue-order.ts). */
+export function toStoreView(namespace: V1Namespace, jobs: readonly V1Job[], pods: readonly V1Pod[], record?: OperationRecord, address: ShopAddress = DEFAULT_SHOP_ADDRESS, queue?: ReadonlyMap<string, number>): StoreView {
   const labels = namespace.metadata?.labels ?? {};
   const name = labels[LABELS.store] ?? namespace.metadata?.name?.replace(/^store-/, '') ?? '';
   const spec = readSpec(namespace);
@@ -66,7 +66,7 @@ export function toStoreView(namespace: V1Namespace, jobs: readonly V1Job[], pods
     uid: namespace.metadata?.uid ?? '',
     tenant: labels[LABELS.tenant] ?? '',
     ...(spec ? { spec } : {}),
-    url: spec ? storeUrl(spec.host, tls) : '',
+    url: spec ? storeUrl(spec.host, address) : '',
     createdAt: new Date(namespace.metadata?.creationTimestamp ?? 0).toISOString(),
     state,
   };
