@@ -115,6 +115,14 @@ export function buildOpenApiDocument() {
           description: 'Rolls back to a revision of GET .../revisions (0 = the previous one); the store then records that revision\'s settings.',
         },
       },
+      '/api/v1/stores/{name}/health': {
+        parameters: [nameParameter],
+        get: {
+          operationId: 'storeHealth',
+          description: "A Ready store's shop as a shopper sees it, through the ingress: the WordPress and WooCommerce versions its front page announces, whether the Store API lists products, and when its wp-cron CronJob last succeeded. Kept 10 s.",
+          responses: { 200: { description: 'The shop\'s health', ...json({ type: 'object', properties: { health: { type: 'object' } } }) }, ...errors(400, 404, 409, ...asksCluster) },
+        },
+      },
       '/api/v1/stores/{name}/revisions': {
         parameters: [nameParameter],
         get: {
