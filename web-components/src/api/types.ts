@@ -3,6 +3,7 @@
 export type { StoreView } from '../../../api/src/store/view.ts';
 export type { Phase, StoreState } from '../../../api/src/store/state.ts';
 export type { Revision } from '../../../api/src/store/revisions.ts';
+export type { ShopHealth } from '../../../api/src/store/shop-health.ts';
 import type { ProgressItem, ProgressSummary } from '../../../api/src/store/progress.ts';
 
 export type { PartState, ProgressItem, ProgressSummary } from '../../../api/src/store/progress.ts';

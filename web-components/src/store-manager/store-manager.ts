@@ -1,7 +1,7 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { ApiError, StoreApi } from '../api/client.ts';
 import { type ConnectionState, followEvents } from '../api/event-stream.ts';
-import type { AdminCredentials, LogEvent, PlanSummary, ProgressEvent, Revision, StatusEvent, StorePage, StoreView } from '../api/types.ts';
+import type { AdminCredentials, LogEvent, PlanSummary, ProgressEvent, Revision, ShopHealth, StatusEvent, StorePage, StoreView } from '../api/types.ts';
 import { failedDetail, storeEvent, type StoreCreatedDetail, type StoreDeletedDetail, type StoreFailedDetail } from '../shared/events.ts';
 import { theme } from '../shared/theme.ts';
 import { FALLBACK_PLANS } from '../store-create-form/store-create-form.ts';
@@ -52,6 +52,7 @@ export class StoreManager extends LitElement {
     _pageStart: { state: true },
     _search: { state: true },
     _current: { state: true },
+    _health: { state: true },
     _plans: { state: true },
     _revisions: { state: true },
     _loading: { state: true },
@@ -85,6 +86,8 @@ export class StoreManager extends LitElement {
   declare private _search: StoreSearch;
   /** The store shown in detail (it need not be on the page). */
   declare private _current: StoreView | undefined;
+  /** The shown store's shop health, asked at each refresh while it is Ready. */
+  declare private _health: ShopHealth | undefined;
   declare private _plans: PlanSummary[];
   declare private _revisions: Revision[];
   declare private _loading: boolean;
@@ -128,6 +131,7 @@ export class StoreManager extends LitElement {
     this._pageStart = 0;
     this._search = { q: '', phase: '', sort: 'name' };
     this._current = undefined;
+    this._health = undefined;
     this._plans = FALLBACK_PLANS;
     this._revisions = [];
     this._loading = true;
@@ -225,6 +229,12 @@ export class StoreManager extends LitElement {
   private async refreshCurrent(name: string) {
     const store = await this.findStore(name);
     if (store && this._selected === name) this._current = store;
+    if (store?.state.phase === 'Ready') {
+      const health = await this.api.health(name).catch(() => undefined);
+      if (this._selected === name) this._health = health;
+    } else if (this._selected === name) {
+      this._health = undefined;
+    }
   }
 
   private searchChanged(event: CustomEvent<StoreSearch>) {
@@ -259,6 +269,7 @@ export class StoreManager extends LitElement {
 
   private show(name: string, store = this._page?.items.find((s) => s.name === name)) {
     this._current = store;
+    this._health = undefined;
     this._selected = name;
     if (!store) void this.refreshCurrent(name).catch(() => undefined);
     this._view = 'detail';
@@ -427,7 +438,7 @@ export class StoreManager extends LitElement {
         return html`<store-create-form exportparts="form" .plans=${this._plans} ?busy=${this._busy === 'create'} error=${this._actionError}
           @store-create-submit=${this.create} @store-create-cancel=${() => (this._view = 'list')}></store-create-form>`;
       case 'detail':
-        return html`<store-detail exportparts="failure, timeline, connection, dialog" .store=${this.selectedStore} .plans=${this._plans} .revisions=${this._revisions} .entries=${this._entries}
+        return html`<store-detail exportparts="failure, timeline, connection, dialog" .store=${this.selectedStore} .plans=${this._plans} .revisions=${this._revisions} .health=${this._health} .entries=${this._entries}
           connection=${this._connection} .credentials=${this._credentials} busy=${this._busy} error=${this._actionError}
           @store-back=${this.backToList} @store-change-request=${this.upgrade} @store-rollback-request=${this.rollback}
           @store-reveal-request=${this.reveal} @store-delete-confirm=${this.deleteStore}></store-detail>`;
