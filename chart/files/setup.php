@@ -254,6 +254,12 @@ switch ($phase) {
 			$everywhere->add_shipping_method('free_shipping');
 			say('added free shipping for every address');
 		}
+		// The shop is the front page, unless the shop's admin has chosen one.
+		if (get_option('show_on_front') === 'posts' && (int) get_option('page_on_front') === 0 && ($shop = wc_get_page_id('shop')) > 0) {
+			update_option('show_on_front', 'page');
+			update_option('page_on_front', $shop);
+			say('the shop page is the front page');
+		}
 		// Created once: a later run never resets its price or the stock orders have used.
 		if (!get_page_by_path(SAMPLE_PRODUCT, OBJECT, 'product')) {
 			$product = new WC_Product_Simple();
