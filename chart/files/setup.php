@@ -217,6 +217,14 @@ switch ($phase) {
 			}
 			say("installed WooCommerce from $source");
 		}
+		// WooCommerce's autoloader asks for src/Caching/WPCacheEngine.php, but some of its
+		// published zips ship that file as WpCacheEngine.php, which only a case-insensitive
+		// filesystem forgives (woocommerce#44863): wp-admin then fails with a fatal error.
+		$cacheEngine = WP_PLUGIN_DIR . '/woocommerce/src/Caching/';
+		if (!file_exists($cacheEngine . 'WPCacheEngine.php') && file_exists($cacheEngine . 'WpCacheEngine.php')) {
+			copy($cacheEngine . 'WpCacheEngine.php', $cacheEngine . 'WPCacheEngine.php');
+			say('added src/Caching/WPCacheEngine.php, which this WooCommerce zip names WpCacheEngine.php');
+		}
 		if (!is_plugin_active(PLUGIN)) {
 			$activated = activate_plugin(PLUGIN);
 			if (is_wp_error($activated)) {

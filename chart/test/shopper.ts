@@ -12,7 +12,9 @@ export const GUEST = {
 };
 
 export interface StoreProduct { id: number; slug: string; name: string; prices: { price: string; currency_minor_unit: number }; is_in_stock: boolean }
-export interface PlacedOrder { order_id: number; status: string; order_key: string; totals: { total_price: string; currency_minor_unit: number } }
+interface Totals { total_price: string; currency_minor_unit: number }
+/** The Store API's checkout answer, with the total the cart showed the shopper before it. */
+export interface PlacedOrder { order_id: number; status: string; order_key: string; payment_method: string; cartTotals: Totals }
 
 /** The products the Store API lists (what the shop's front page shows). */
 export async function storeProducts(shopper: Visitor): Promise<StoreProduct[]> {
@@ -29,12 +31,13 @@ export async function placeGuestOrder(shopper: Visitor): Promise<PlacedOrder> {
   let token = cartToken(await shopper.request('GET', '/wp-json/wc/store/v1/cart'));
   const added = await shopper.json('POST', '/wp-json/wc/store/v1/cart/add-item', { id: product!.id, quantity: 1 }, { 'cart-token': token });
   expect(added.status, added.body.slice(0, 300)).toBe(201);
+  const cartTotals = parse<{ totals: Totals }>(added).totals;
   token = cartToken(added);
   const checkout = await shopper.json('POST', '/wp-json/wc/store/v1/checkout', {
     billing_address: GUEST, shipping_address: GUEST, payment_method: 'cod',
   }, { 'cart-token': token });
   expect(checkout.status, checkout.body.slice(0, 500)).toBe(200);
-  return parse<PlacedOrder>(checkout);
+  return { ...parse<Omit<PlacedOrder, 'cartTotals'>>(checkout), cartTotals };
 }
 
 function cartToken(reply: Reply): string {
