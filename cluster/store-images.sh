@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the real store images (WordPress on Apache + mod_php, and MariaDB) from Debian
 # packages with mmdebstrap, caches each image's rootfs under $STOREFLEET_CACHE keyed by its
-# recipe, and imports them into the test cluster's containerd. Usage:
+# recipe, and imports them into the test cluster's containerd, together with the WooCommerce
+# zip's image (cluster/woocommerce-source.sh). Usage:
 #   cluster/store-images.sh build    # Docker images only (cached); prints the image names
 #   cluster/store-images.sh import   # build, then import into the local cluster's containerd
 # The cache key is the recipe (these files), not the mirror's state: to pick up Debian's
@@ -25,9 +26,10 @@ DPKG_EXCLUDES=(
 )
 
 # What makes an image: its recipe files and the functions below that build it (not the
-# rest of this script, so a change to, say, a log line rebuilds nothing).
+# rest of this script, so a change to, say, a log line rebuilds nothing, nor does a comment
+# in versions.env or another WooCommerce version, which only woocommerce-source.sh ships).
 recipe_hash() {
-  { cat "$RECIPES/versions.env" "$RECIPES/$1"/*; declare -f build_rootfs build; printf '%s\n' "${DPKG_EXCLUDES[@]}"; } |
+  { grep -v -e '^#' -e '^WOOCOMMERCE_' "$RECIPES/versions.env"; cat "$RECIPES/$1"/*; declare -f build_rootfs build; printf '%s\n' "${DPKG_EXCLUDES[@]}"; } |
     sha256sum | cut -c1-16
 }
 
@@ -53,7 +55,7 @@ rootfs_tar() {
   if [ ! -s "$tar" ]; then
     command -v mmdebstrap >/dev/null || die "mmdebstrap is missing: apt-get install mmdebstrap"
     [ "$(id -u)" = 0 ] || die "building the store images needs root (mmdebstrap's chroot mode): sudo bash $0 ${COMMAND:-import}"
-    log "building the $name image from Debian $STORE_DEBIAN_SUITE packages: about 2 minutes, once"
+    log "building the $name image from Debian $STORE_DEBIAN_SUITE packages: 1 to 3 minutes, once"
     started=$SECONDS
     rm -f "$tar.partial"
     build_rootfs "$name" "$packages" "$tar.partial"
@@ -77,8 +79,9 @@ docker_image() {
   if [ "$(docker image inspect -f '{{index .Config.Labels "io.storefleet.recipe"}}' "$image" 2>/dev/null)" != "$hash" ]; then
     docker import --change "LABEL io.storefleet.recipe=$hash" \
       --change "LABEL io.storefleet.debian-versions=\"$(versions_in "$tar")\"" "$@" "$tar" "$image" >/dev/null
-    log "docker image $image ($(docker image inspect -f '{{.Size}}' "$image" | awk '{printf "%d MB", $1/1e6}'))"
   fi
+  # What went in, at every run (a cached image too), for the caller's log (`npm start`).
+  log "$image ($(docker image inspect -f '{{.Size}}' "$image" | awk '{printf "%d MB", $1/1e6}')): $(docker image inspect -f '{{index .Config.Labels "io.storefleet.debian-versions"}}' "$image")"
 }
 
 build() {
@@ -106,12 +109,18 @@ import_current() {
   fi
 }
 
+# The WooCommerce zip's image, built (and imported) by its own script: its name on stdout.
+woocommerce_source() {
+  bash "$CLUSTER_DIR/woocommerce-source.sh" "$1" | sed -E 's/.*"image":\{"repository":"([^"]+)","tag":"([^"]+)"\}.*/\1:\2/'
+}
+
 COMMAND=${1:-}
 case "$COMMAND" in
-  build) build ;;
+  build) build; woocommerce_source build ;;
   import)
     images=$(build)
     for image in $images; do import_current "$image"; done
-    printf '%s\n' "$images" ;;
+    printf '%s\n' "$images"
+    woocommerce_source import ;;
   *) die "usage: store-images.sh build|import" ;;
 esac

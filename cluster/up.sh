@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts (or reuses) the local single-node test cluster: etcd, containerd, kube-apiserver,
-# kube-controller-manager, kube-scheduler, kubelet, kube-proxy and the NetworkPolicy engine
-# (kube-router's firewall) as host processes.
+# kube-controller-manager, kube-scheduler, kubelet, kube-proxy, the NetworkPolicy engine
+# (kube-router's firewall), CoreDNS, local-path-provisioner and the ingress controller
+# (Traefik) as host processes.
 # Idempotent: components already running are left alone. Prints the admin kubeconfig path.
 set -euo pipefail
 # shellcheck source=lib.sh
@@ -21,6 +22,7 @@ bash "$CLUSTER_DIR/../scripts/setup-machine.sh"
 BIN=$(bash "$CLUSTER_DIR/build-kube.sh")
 ADDONS_BIN=$(bash "$CLUSTER_DIR/build-addons.sh")
 NETPOL_BIN=$(bash "$CLUSTER_DIR/build-kube-router.sh")
+INGRESS_BIN=$(bash "$CLUSTER_DIR/build-traefik.sh")
 TOOLS=$(bash "$CLUSTER_DIR/tools.sh")
 KUBECTL=("$TOOLS/kubectl" --kubeconfig "$KUBECONFIG_ADMIN")
 
@@ -254,26 +256,60 @@ start_local_path_provisioner() {
 start_kube_router() {
   running kube-router && return 0
   "${KUBECTL[@]}" apply -f "$CLUSTER_DIR/kube-router.yaml" >/dev/null
-  wait_for "the kube-router token" 60 kube_router_token_ready
-  local token
-  token=$("${KUBECTL[@]}" -n kube-system get secret kube-router-token -o jsonpath='{.data.token}' | base64 -d)
-  (umask 077 && cat >"$CLUSTER_STATE/kube-router.kubeconfig" <<KUBECONFIG
-apiVersion: v1
-kind: Config
-clusters: [{name: storefleet, cluster: {server: "https://$NODE_IP:$APISERVER_PORT", certificate-authority: "$CLUSTER_STATE/pki/ca.crt"}}]
-users: [{name: kube-router, user: {token: "$token"}}]
-contexts: [{name: kube-router, context: {cluster: storefleet, user: kube-router}}]
-current-context: kube-router
-KUBECONFIG
-  )
+  write_token_kubeconfig kube-router
   start kube-router "$NETPOL_BIN/kube-router" --kubeconfig "$CLUSTER_STATE/kube-router.kubeconfig" \
     --run-firewall=true --run-router=false --run-service-proxy=false --enable-cni=false \
     --hostname-override "$NODE_NAME" --service-cluster-ip-range "$SERVICE_CIDR" \
     --health-port 20244
   wait_for kube-router 60 curl -fsS http://127.0.0.1:20244/healthz
 }
-kube_router_token_ready() {
-  [ -n "$("${KUBECTL[@]}" -n kube-system get secret kube-router-token -o jsonpath='{.data.token}')" ]
+
+# write_token_kubeconfig NAME — $CLUSTER_STATE/NAME.kubeconfig with the long-lived token of
+# the kube-system ServiceAccount NAME (its Secret NAME-token, once the token controller
+# filled it in).
+write_token_kubeconfig() {
+  local name=$1 token
+  wait_for "the $name token" 60 sa_token_ready "$name"
+  token=$("${KUBECTL[@]}" -n kube-system get secret "$name-token" -o jsonpath='{.data.token}' | base64 -d)
+  (umask 077 && cat >"$CLUSTER_STATE/$name.kubeconfig" <<KUBECONFIG
+apiVersion: v1
+kind: Config
+clusters: [{name: storefleet, cluster: {server: "https://$NODE_IP:$APISERVER_PORT", certificate-authority: "$CLUSTER_STATE/pki/ca.crt"}}]
+users: [{name: $name, user: {token: "$token"}}]
+contexts: [{name: $name, context: {cluster: storefleet, user: $name}}]
+current-context: $name
+KUBECONFIG
+  )
+}
+sa_token_ready() {
+  [ -n "$("${KUBECTL[@]}" -n kube-system get secret "$1-token" -o jsonpath='{.data.token}')" ]
+}
+
+# The ingress controller, as on k3s: Traefik's Kubernetes Ingress provider with one
+# entryPoint on the host's loopback, so http://<host>.localhost:$INGRESS_HTTP_PORT/ reaches
+# an Ingress's backend. It forwards straight to pod IPs (the host routes the pod range via
+# the CNI bridge) and publishes 127.0.0.1 as every Ingress's address. It runs as the
+# ServiceAccount "traefik" (addons.yaml), read from KUBECONFIG; without the in-cluster
+# variables Traefik uses that file.
+start_traefik() {
+  if ! running traefik; then
+    write_token_kubeconfig traefik
+    start traefik env -u KUBERNETES_SERVICE_HOST -u KUBERNETES_SERVICE_PORT \
+      KUBECONFIG="$CLUSTER_STATE/traefik.kubeconfig" "$INGRESS_BIN/traefik" \
+      --entryPoints.web.address="127.0.0.1:$INGRESS_HTTP_PORT" \
+      --entryPoints.node.address="$NODE_IP:$INGRESS_HTTP_PORT" \
+      --providers.kubernetesingress=true \
+      --providers.kubernetesingress.ingressendpoint.ip=127.0.0.1 \
+      --global.checkNewVersion=false --global.sendAnonymousUsage=false \
+      --log.level=INFO --log.noColor=true
+  fi
+  # Shops open from this host on loopback (web); pods reach the same routes at the node IP (node),
+# where the provisioner checks that a shop opens (STOREFLEET_SHOP_CHECK_ADDRESS, ingress-env.sh).
+# With no route for a host Traefik answers 404: it is listening and has its configuration.
+  wait_for traefik 60 traefik_answers
+}
+traefik_answers() {
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$INGRESS_HTTP_PORT/")" = 404 ]
 }
 
 node_ready() {
@@ -295,5 +331,7 @@ start_kube_router
 wait_for "node $NODE_NAME" 180 node_ready
 wait_for "default ServiceAccount" 60 default_sa_ready
 start_local_path_provisioner
+start_traefik
 log "cluster ready in $((SECONDS - START)) s — export KUBECONFIG=$KUBECONFIG_ADMIN"
+log "ingress: Traefik on 127.0.0.1:$INGRESS_HTTP_PORT, e.g. http://<host>.localhost:$INGRESS_HTTP_PORT/ (Ingress address 127.0.0.1)"
 echo "$KUBECONFIG_ADMIN"

@@ -74,6 +74,18 @@ export const revisionSchema = z.object({
 });
 export type Revision = z.infer<typeof revisionSchema>;
 
+/** GET …/health: a Ready store's shop as a shopper sees it, through the ingress (api/src/store/shop-health.ts). */
+export const shopHealthSchema = z.object({
+  /** The versions the front page's generator tags announce; absent when it did not answer. */
+  wordpress: z.string().optional(),
+  woocommerce: z.string().optional(),
+  storeApi: z.object({ answers: z.boolean(), detail: z.string() }),
+  /** When the store's wp-cron CronJob last succeeded (ISO), if ever. */
+  lastCronRun: z.string().optional(),
+  checkedAt: z.string(),
+});
+export type ShopHealth = z.infer<typeof shopHealthSchema>;
+
 export const planSummarySchema = z.object({ name: z.string(), cpu: z.string(), memory: z.string(), storage: z.string() });
 
 export const adminCredentialsSchema = z.object({ username: z.string(), password: z.string(), loginUrl: z.string() });

@@ -10,6 +10,11 @@
 #   ROLLBACK_TO      revision for rollback (0 = the previous one)
 #   HELM_TIMEOUT     how long Helm waits for the store to be ready (default 5m)
 #   CHART            chart directory (default /chart)
+#   SHOP_URL, SHOP_CHECK_ADDRESS
+#                    when both are set, an install, upgrade or rollback is done only once the
+#                    shop's Store API answers at SHOP_URL through the ingress controller,
+#                    asked at SHOP_CHECK_ADDRESS (host:port) with SHOP_URL's host
+#   SHOP_CHECK_TRIES how many times to ask, 2 s apart (default 15)
 #
 # Prints one JSON object per line ({"ts","step","status","message"}), writes a one-line
 # summary to /dev/termination-log, and exits non-zero with a plain reason on failure.
@@ -130,6 +135,31 @@ recover_pending() {
   esac
 }
 
+# check_shop — whether the shop opens where the platform says it does: the ingress controller
+# routes SHOP_URL's host to WordPress and the WooCommerce Store API lists products there.
+# A new Ingress takes the controller a moment to learn; anything else is for a person to mend.
+check_shop() {
+  [ -n "${SHOP_URL:-}" ] && [ -n "${SHOP_CHECK_ADDRESS:-}" ] || return 0
+  authority=${SHOP_URL#*://}; authority=${authority%%/*}
+  products="http://$SHOP_CHECK_ADDRESS/wp-json/wc/store/v1/products"
+  progress shop started "checking that $SHOP_URL opens: the ingress controller at $SHOP_CHECK_ADDRESS, host $authority"
+  tries=0
+  while :; do
+    if answer=$(wget -q -T 10 -O - --header "Host: $authority" "$products" 2>"$WORK/shop.err"); then
+      case "$answer" in
+        '['*) progress shop succeeded "$SHOP_URL opens: its Store API lists the shop's products"; return 0 ;;
+        *) why="answered with something other than the Store API's product list" ;;
+      esac
+    else
+      why="answered: $(tail -n 1 "$WORK/shop.err" | sed 's/^wget: //')"
+    fi
+    tries=$((tries + 1))
+    [ "$tries" -lt "${SHOP_CHECK_TRIES:-15}" ] || break
+    sleep 2
+  done
+  finish 1 "The store is installed, but its address $SHOP_URL does not open: the ingress controller at $SHOP_CHECK_ADDRESS $why. Check that the ingress controller (Traefik) runs and that no other Ingress holds the host ${authority%%:*}, then change the store again or delete it."
+}
+
 # Kubernetes stops the pod (TERM) when the platform ends the operation early; say so and go.
 trap 'finish 143 "The operation was stopped before it finished." Stopped' TERM
 
@@ -148,11 +178,13 @@ case "$OPERATION" in
     printf '%s\n' "${STORE_VALUES:-}" >"$WORK/values.yaml"
     if run_helm "$OPERATION" upgrade --install "$RELEASE" "$CHART" -n "$NAMESPACE" \
       -f "$WORK/values.yaml" --wait --rollback-on-failure --timeout "$HELM_TIMEOUT"; then
+      check_shop
       finish 0 "The store is ready: $OPERATION completed."
     fi
     fail "$(cat "$WORK/helm.out")" ;;
   rollback)
     if run_helm rollback rollback "$RELEASE" "${ROLLBACK_TO:-0}" -n "$NAMESPACE" --wait --timeout "$HELM_TIMEOUT"; then
+      check_shop
       finish 0 "The store was rolled back to revision ${ROLLBACK_TO:-0} (0 = previous)."
     fi
     fail "$(cat "$WORK/helm.out")" ;;

@@ -156,6 +156,43 @@ esac
     expect(readFileSync(path.join(dir, 'termination'), 'utf8')).toMatch(/stopped before it finished/);
   });
 
+  describe('with a shop check', () => {
+    /** An install whose stand-in `wget` (the ingress controller) answers `answer` (shell). */
+    function installWithIngress(answer: string) {
+      const { dir, env } = fakeHelm('provisioner-shop-', 'true');
+      writeFileSync(path.join(dir, 'wget'), `#!/bin/sh\necho "$*" >> "${dir}/wget-calls"\n${answer}\n`);
+      chmodSync(path.join(dir, 'wget'), 0o755);
+      const result = spawnSync('sh', [entrypoint], {
+        encoding: 'utf8',
+        env: { ...env, SHOP_URL: 'http://shop1.localhost:8081/', SHOP_CHECK_ADDRESS: '10.213.0.1:8081', SHOP_CHECK_TRIES: '2' },
+      });
+      const read = (file: string) => { try { return readFileSync(path.join(dir, file), 'utf8'); } catch { return ''; } };
+      return { code: result.status, stdout: result.stdout, termination: read('termination').trim(), wgetCalls: read('wget-calls').trim().split('\n') };
+    }
+
+    it("is ready only once the shop's Store API answers through the ingress controller, asked with the shop's host", () => {
+      const result = installWithIngress(`echo '[{"slug":"sample-product"}]'`);
+      expect(result.code).toBe(0);
+      expect(result.wgetCalls).toEqual(['-q -T 10 -O - --header Host: shop1.localhost:8081 http://10.213.0.1:8081/wp-json/wc/store/v1/products']);
+      expect(result.stdout).toContain('"step":"shop","status":"succeeded","message":"http://shop1.localhost:8081/ opens');
+    });
+
+    it('fails with what the ingress controller said and what to do, when the address does not open', () => {
+      const result = installWithIngress(`echo 'wget: server returned error: HTTP/1.1 404 Not Found' >&2; exit 1`);
+      expect(result.code).toBe(1);
+      expect(result.wgetCalls).toHaveLength(2);
+      expect(result.termination).toBe('The store is installed, but its address http://shop1.localhost:8081/ does not open: the ingress controller at 10.213.0.1:8081 '
+        + 'answered: server returned error: HTTP/1.1 404 Not Found. Check that the ingress controller (Traefik) runs and that no other Ingress holds the host '
+        + 'shop1.localhost, then change the store again or delete it.');
+    });
+
+    it('does not take another page for the shop', () => {
+      const result = installWithIngress(`echo '<html>another site</html>'`);
+      expect(result.code).toBe(1);
+      expect(result.termination).toContain("answered with something other than the Store API's product list");
+    });
+  });
+
   it('refuses an unknown operation', () => {
     const result = run({ operation: 'explode' });
     expect(result.code).toBe(2);

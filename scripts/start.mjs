@@ -24,12 +24,18 @@ if (!reachable) {
   run('bash', ['cluster/image.sh', 'build', 'storefleet.local/provisioner:dev', 'Dockerfile.provisioner', '.',
     '--build-arg', 'BASE_IMAGE=storefleet.local/base:1', '--build-arg', `HELM_IMAGE=${helmImage}`], env);
   if (!env.STOREFLEET_PLATFORM_VALUES) {
-    // The bundled cluster cannot pull the official images: stores run on ones built here.
-    console.error('storefleet: building the store images from Debian packages (about 3 min the first time, seconds after).');
-    const { buildStoreImages } = await import('../cluster/test/store-images.ts');
-    env.STOREFLEET_PLATFORM_VALUES = JSON.stringify(buildStoreImages());
-    console.error(`storefleet: stores use WordPress 6.1 (Apache, PHP 8.2) and MariaDB 10.11 built from Debian packages: STOREFLEET_PLATFORM_VALUES=${env.STOREFLEET_PLATFORM_VALUES}`);
-    console.error('storefleet: WooCommerce is not installed on them: it needs WordPress 6.7 or later and a download from wordpress.org, which this cluster cannot reach; each store says so.');
+    // The bundled cluster cannot pull the official images: stores run on ones built here from
+    // Debian 13 packages, with WooCommerce from ../shared/vendor or wordpress.org (cached).
+    console.error('storefleet: building the store images from Debian packages (about 4 min the first time, seconds after).');
+    const { buildStoreImages, debianVersions } = await import('../cluster/test/store-images.ts');
+    const { shopPlatform } = await import('../cluster/test/shop-platform.ts');
+    const images = buildStoreImages();
+    const shop = shopPlatform();
+    Object.assign(env, shop.env);
+    console.error(`storefleet: WordPress image ${debianVersions(images.image.wordpress)}`);
+    console.error(`storefleet: MariaDB image ${debianVersions(images.image.mariadb)}`);
+    console.error(`storefleet: WooCommerce ${images.woocommerce.version} (sha256 ${images.woocommerce.sha256.slice(0, 12)}…), required: a store without it fails.`);
+    console.error(`storefleet: shops open at http://<store>.localhost:${shop.port}/ through Traefik.`);
   }
   // Its DNS runs on the node, not as kube-dns pods: the store NetworkPolicies must name it.
   for (const [key, value] of Object.entries(JSON.parse(run('bash', ['cluster/network-env.sh'])))) env[key] ??= value;

@@ -19,6 +19,7 @@ import type { StoreOperations } from './provisioning/operations.ts';
 import type { Logger } from './observability/logger.ts';
 import { buildOpenApiDocument } from './routes/openapi.ts';
 import { storesRouter } from './routes/stores.ts';
+import type { ShopHealthProbe } from './store/shop-health.ts';
 import { plansRouter } from './routes/plans.ts';
 import { dashboardRouter } from './dashboard/dashboard.ts';
 import { accessLog } from './observability/audit.ts';
@@ -48,6 +49,8 @@ export interface AppDeps {
   redis?: Redis;
   /** Served at /metrics when set. */
   metrics?: PlatformMetrics;
+  /** Asks each shop how it is doing, for GET …/health. */
+  shopHealth?: ShopHealthProbe;
 }
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);

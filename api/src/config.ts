@@ -34,6 +34,8 @@ const schema = z.object({
   /** DNS servers stores may ask besides the kube-dns pods (a node-local cache, a host CoreDNS), as IPv4 CIDRs. */
   STOREFLEET_DNS_CIDRS: z.string().default(''),
   STOREFLEET_PLATFORM_VALUES: z.string().default('{}'),
+  /** host:port where pods reach the ingress controller: a change is done only once the shop opens there. "" = no check. */
+  STOREFLEET_SHOP_CHECK_ADDRESS: z.string().regex(/^([a-z0-9.-]+:\d{1,5})?$/i, 'host:port, e.g. traefik.kube-system:80').default(''),
   STOREFLEET_API_TOKENS: z.string().default('[]'),
   /** The same JSON in a file: a mounted Kubernetes Secret. */
   STOREFLEET_API_TOKENS_FILE: z.string().optional(),
@@ -93,6 +95,7 @@ export function loadConfig(env: Record<string, string | undefined>) {
       clusterCidrs: parseCidrs(raw.STOREFLEET_CLUSTER_CIDRS, 'STOREFLEET_CLUSTER_CIDRS'),
       dnsCidrs: parseCidrs(raw.STOREFLEET_DNS_CIDRS, 'STOREFLEET_DNS_CIDRS'),
       platformValues: z.record(z.string(), z.unknown()).parse(JSON.parse(raw.STOREFLEET_PLATFORM_VALUES)),
+      shopCheckAddress: raw.STOREFLEET_SHOP_CHECK_ADDRESS,
       queued: raw.STOREFLEET_MAX_CONCURRENT_OPERATIONS > 0,
       maxStoresPerTenant: raw.STOREFLEET_MAX_STORES_PER_TENANT,
       tenantStoreLimits: z.record(tenantName, z.number().int().min(0)).parse(JSON.parse(raw.STOREFLEET_TENANT_STORE_LIMITS)),

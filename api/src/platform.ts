@@ -21,7 +21,8 @@ import type { Logger } from './observability/logger.ts';
 import { Reconciler } from './provisioning/reconciler.ts';
 import { LABELS } from './store/names.ts';
 import { StoreReader } from './store/reader.ts';
-import { servesTls } from './store/store-url.ts';
+import { shopAddress } from './store/store-url.ts';
+import { ShopHealthProbe } from './store/shop-health.ts';
 import { operationRunning } from './store/state.ts';
 
 function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
@@ -36,7 +37,7 @@ export async function startPlatform(kubeConfig: k8s.KubeConfig, config: Config, 
   let ready = false;
   await cache.start();
   ready = true;
-  const reader = new StoreReader(kube, cache, servesTls(config.operations.platformValues));
+  const reader = new StoreReader(kube, cache, shopAddress(config.operations.platformValues));
   const events = new OperationEvents(kube, logger);
   const operations = new StoreOperations(kube, config.operations, events);
   const logs = new PodLogFanout(kube.config, cache);
@@ -69,8 +70,9 @@ export async function startPlatform(kubeConfig: k8s.KubeConfig, config: Config, 
   const streams = new StreamLimits(edge.streams);
   // A token taken away (or narrowed) ends the streams it opened.
   tokens.onRevoked((hashes) => streams.revoke(hashes));
+  const shopHealth = new ShopHealthProbe(kube.batch, { ingressAddress: config.operations.shopCheckAddress });
   const app = createApp({
-    kube, cache, reader, operations, logger, metrics, logs, activity,
+    kube, cache, reader, operations, logger, metrics, logs, activity, shopHealth,
     tokens, streams, edge, baseDomain: config.baseDomain,
     rateLimit: config.rateLimit, redis,
     isReady: () => ready,

@@ -7,18 +7,24 @@
  *   php setup.php          all phases below, each in a fresh PHP process, then a summary
  *   php setup.php core     install WordPress (title, admin user with the platform's password)
  *   php setup.php plugin   fetch WooCommerce from woocommerce.source and activate it
- *   php setup.php shop     configure WooCommerce (country, currency, pages, a sample product)
+ *   php setup.php shop     configure WooCommerce (country, currency, pages, payment, shipping,
+ *                          a sample product) and open the shop to visitors
+ *   php setup.php verify   the Store API lists the sample product through the store's Service
  *
  * Phases are separate processes because WordPress loads active plugins only once it is
  * installed, and WooCommerce can only be configured from a process that loaded it.
- * Exit codes: 0 done, 1 failed, 3 WooCommerce not available (the store runs without it).
+ * Exit codes: 0 done, 1 failed (the Job tries again), 2 failed for a reason no retry mends (the
+ * Job stops at once: a zip that fails its checksum, a plugin that will not activate), 3
+ * WooCommerce not available (the store runs without it).
  */
 
 const DOCROOT = '/var/www/html';
 const SECRETS = '/run/secrets/store';
 const PLUGIN = 'woocommerce/woocommerce.php';
 const STATUS_FILE = '/tmp/storefleet-woocommerce-status';
+const PERMANENT_FAILURE = 2;
 const WOOCOMMERCE_MISSING = 3;
+const SAMPLE_PRODUCT = 'sample-product';
 
 function say(string $message): void {
 	fwrite(STDOUT, "storefleet: $message\n");
@@ -55,7 +61,7 @@ if ($phase === 'all') {
 	}
 	$code = $run('plugin');
 	if ($code === 0) {
-		if (($code = $run('shop')) !== 0) {
+		if (($code = $run('shop')) !== 0 || ($code = $run('verify')) !== 0) {
 			exit($code);
 		}
 		$woocommerce = trim((string) @file_get_contents(STATUS_FILE));
@@ -65,6 +71,26 @@ if ($phase === 'all') {
 		exit($code);
 	}
 	finish(0, "WordPress is set up at $url; $woocommerce");
+}
+
+if ($phase === 'verify') {
+	// What a shopper's browser asks first, through the Service the ingress routes to (a fresh
+	// WordPress pod may still be warming up, and a new pod's first packets may be dropped).
+	$products = setting('STORE_SERVICE_URL') . '/wp-json/wc/store/v1/products?slug=' . SAMPLE_PRODUCT;
+	$context = stream_context_create(['http' => ['timeout' => 10, 'ignore_errors' => true]]);
+	for ($attempt = 1; ; $attempt++) {
+		$body = @file_get_contents($products, false, $context);
+		$status = isset($http_response_header[0]) ? $http_response_header[0] : 'no answer';
+		$listed = is_string($body) ? json_decode($body, true) : null;
+		if (is_array($listed) && array_filter($listed, fn ($item) => ($item['slug'] ?? '') === SAMPLE_PRODUCT)) {
+			say("the Store API lists the sample product ($products)");
+			exit(0);
+		}
+		if ($attempt === 30) {
+			finish(1, "setup failed: the shop does not list its sample product: $products answered $status");
+		}
+		sleep(2);
+	}
 }
 
 // WordPress expects a web request; describe the store's own URL.
@@ -144,11 +170,12 @@ switch ($phase) {
 	case 'plugin':
 		$version = setting('WOOCOMMERCE_VERSION');
 		$source = str_replace('{version}', $version, setting('WOOCOMMERCE_SOURCE'));
-		$missing = function (string $why) {
+		// $lasting: no retry would mend it (a bad zip, a plugin that refuses this WordPress or PHP).
+		$missing = function (string $why, bool $lasting = true) {
 			$message = "WooCommerce is not available: $why";
 			file_put_contents(STATUS_FILE, $message);
 			if (setting('WOOCOMMERCE_REQUIRED') === 'true') {
-				finish(1, "setup failed: $message");
+				finish($lasting ? PERMANENT_FAILURE : 1, "setup failed: $message");
 			}
 			say("$message; the store runs WordPress without it");
 			exit(WOOCOMMERCE_MISSING);
@@ -161,17 +188,24 @@ switch ($phase) {
 				// WordPress reports an unresolvable host as "A valid URL was not provided".
 				$host = (string) parse_url($source, PHP_URL_HOST);
 				if (!filter_var($host, FILTER_VALIDATE_IP) && gethostbynamel($host) === false) {
-					$missing("could not download $source: the name $host does not resolve here (no internet access?)");
+					$missing("could not download $source: the name $host does not resolve here (no internet access?)", false);
 				}
 				say("downloading WooCommerce $version from $source");
 				$zip = download_url($source, 120);
 				if (is_wp_error($zip)) {
-					$missing("could not download $source: " . $zip->get_error_message());
+					$missing("could not download $source: " . $zip->get_error_message(), false);
 				}
 			} elseif (is_readable($source)) {
 				$zip = $source;
 			} else {
 				$missing("$source is not a URL and not a readable file");
+			}
+			$expected = strtolower(setting('WOOCOMMERCE_SHA256'));
+			if ($expected !== '' && ($actual = hash_file('sha256', $zip)) !== $expected) {
+				if ($zip !== $source) {
+					@unlink($zip);
+				}
+				$missing("the zip from $source does not match its checksum (sha256 $actual, expected $expected): use the published WooCommerce $version zip, or correct woocommerce.sha256");
 			}
 			WP_Filesystem();
 			$unzipped = unzip_file($zip, WP_PLUGIN_DIR);
@@ -182,6 +216,14 @@ switch ($phase) {
 				$missing("$source is not a WooCommerce plugin zip" . (is_wp_error($unzipped) ? ': ' . $unzipped->get_error_message() : ''));
 			}
 			say("installed WooCommerce from $source");
+		}
+		// WooCommerce's autoloader asks for src/Caching/WPCacheEngine.php, but some of its
+		// published zips ship that file as WpCacheEngine.php, which only a case-insensitive
+		// filesystem forgives (woocommerce#44863): wp-admin then fails with a fatal error.
+		$cacheEngine = WP_PLUGIN_DIR . '/woocommerce/src/Caching/';
+		if (!file_exists($cacheEngine . 'WPCacheEngine.php') && file_exists($cacheEngine . 'WpCacheEngine.php')) {
+			copy($cacheEngine . 'WpCacheEngine.php', $cacheEngine . 'WPCacheEngine.php');
+			say('added src/Caching/WPCacheEngine.php, which this WooCommerce zip names WpCacheEngine.php');
 		}
 		if (!is_plugin_active(PLUGIN)) {
 			$activated = activate_plugin(PLUGIN);
@@ -200,15 +242,43 @@ switch ($phase) {
 		wp_set_current_user($admin ? $admin->ID : 0);
 		update_option('woocommerce_default_country', setting('STORE_COUNTRY', 'US:CA'));
 		update_option('woocommerce_currency', setting('STORE_CURRENCY', 'USD'));
+		// Shop, cart, checkout and my-account pages (only those missing).
 		WC_Install::create_pages();
-		if (!get_page_by_path('sample-product', OBJECT, 'product')) {
+		// A new WooCommerce shows visitors a "coming soon" page and its admin a setup wizard;
+		// the platform has set the shop up, so it opens at once.
+		update_option('woocommerce_coming_soon', 'no');
+		update_option('woocommerce_onboarding_profile', ['skipped' => true] + (array) get_option('woocommerce_onboarding_profile', []));
+		update_option('woocommerce_task_list_hidden', 'yes');
+		delete_transient('_wc_activation_redirect');
+		// Cash on delivery on; its other settings left as the shop's admin made them.
+		$cod = (array) get_option('woocommerce_cod_settings', []);
+		if (($cod['enabled'] ?? '') !== 'yes') {
+			update_option('woocommerce_cod_settings', ['enabled' => 'yes', 'title' => 'Cash on delivery', 'description' => 'Pay with cash upon delivery.'] + $cod);
+			say('enabled Cash on delivery');
+		}
+		// A shipping method for addresses no zone covers, else a physical product cannot be bought.
+		$everywhere = new WC_Shipping_Zone(0);
+		if (!$everywhere->get_shipping_methods()) {
+			$everywhere->add_shipping_method('free_shipping');
+			say('added free shipping for every address');
+		}
+		// The shop is the front page, unless the shop's admin has chosen one.
+		if (get_option('show_on_front') === 'posts' && (int) get_option('page_on_front') === 0 && ($shop = wc_get_page_id('shop')) > 0) {
+			update_option('show_on_front', 'page');
+			update_option('page_on_front', $shop);
+			say('the shop page is the front page');
+		}
+		// Created once: a later run never resets its price or the stock orders have used.
+		if (!get_page_by_path(SAMPLE_PRODUCT, OBJECT, 'product')) {
 			$product = new WC_Product_Simple();
 			$product->set_name('Sample product');
-			$product->set_slug('sample-product');
+			$product->set_slug(SAMPLE_PRODUCT);
 			$product->set_regular_price('9.99');
+			$product->set_manage_stock(true);
+			$product->set_stock_quantity(100);
 			$product->set_status('publish');
 			$product->save();
-			say('created the sample product');
+			say('created the sample product (9.99, 100 in stock)');
 		}
 		$message = 'WooCommerce ' . WC()->version . ' is active';
 		file_put_contents(STATUS_FILE, $message);
@@ -216,5 +286,5 @@ switch ($phase) {
 		exit(0);
 
 	default:
-		finish(1, "setup failed: unknown phase $phase");
+		finish(PERMANENT_FAILURE, "setup failed: unknown phase $phase");
 }

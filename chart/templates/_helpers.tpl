@@ -127,7 +127,7 @@ wordpress-{{ . | lower | replace "_" "-" }}
 {{- end -}}
 
 {{- define "store.url" -}}
-{{ if .Values.ingress.tls.enabled }}https{{ else }}http{{ end }}://{{ .Values.ingress.host }}
+{{ if .Values.ingress.tls.enabled }}https{{ else }}http{{ end }}://{{ .Values.ingress.host }}{{ with .Values.ingress.port }}:{{ . }}{{ end }}
 {{- end -}}
 
 {{/*

@@ -14,7 +14,7 @@ import { buildCredentialsSecret, CREDENTIAL_KEYS } from '../../api/src/store/cre
 import { plans, type PlanName } from '../../api/src/store/plans.ts';
 import { buildImage, deleteNamespaces, kubeConfig, kubectlBinary, repoRoot, uniqueName } from '../../test-support/harness.ts';
 import { chartDir, helm, templateArgs, valuesFile } from './render.ts';
-import { header, logInAsAdmin, parse, StoreForwards, Visitor } from './store-http.ts';
+import { header, logInAsAdmin, parse, StoreForwards, Visitor } from '../../test-support/store-http.ts';
 
 const standins = path.join(repoRoot, 'cluster/images/standins');
 // On a cluster that can pull the official images, STOREFLEET_CHART_REAL_IMAGES=1 installs

@@ -58,6 +58,39 @@ describe('helm lint and template', () => {
     expect(required.stdout).toContain("elif [ 'true' = true ]; then");
   });
 
+  it('copies the zip out of a source image when one is given, for a cluster without internet, and checks its sha256', () => {
+    const sha256 = 'c1cb75f5d1df1f4648c9de2ed25f75ff92bbbe40224265c1bf021abb49f6b238';
+    const objects = render({ set: {
+      'woocommerce.sha256': sha256, 'woocommerce.source': '/opt/woocommerce-source/woocommerce-10.0.2.zip',
+      'woocommerce.sourceImage.repository': 'storefleet.local/woocommerce-source', 'woocommerce.sourceImage.tag': '10.0.2',
+      'woocommerce.sourceImage.path': '/woocommerce/woocommerce-10.0.2.zip',
+    } });
+    const pod = (objects.find((o) => o.kind === 'Job') as k8s.V1Job).spec!.template.spec!;
+    const copy = pod.initContainers!.find((c) => c.name === 'woocommerce-source')!;
+    expect(copy.image).toBe('storefleet.local/woocommerce-source:10.0.2');
+    expect(copy.command).toEqual(['cp', '/woocommerce/woocommerce-10.0.2.zip', '/opt/woocommerce-source/']);
+    expect(copy.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(pod.volumes!.find((v) => v.name === 'woocommerce-source')?.emptyDir).toBeDefined();
+    const setup = pod.containers[0]!;
+    expect(setup.volumeMounts).toContainEqual({ name: 'woocommerce-source', mountPath: '/opt/woocommerce-source', readOnly: true });
+    expect(Object.fromEntries(setup.env!.map((e) => [e.name, e.value])).WOOCOMMERCE_SHA256).toBe(sha256);
+    // Without a source image there is nothing to copy.
+    expect(containersOf((render().find((o) => o.kind === 'Job') as k8s.V1Job).spec!.template.spec!).map((c) => c.name)).toEqual(['wordpress-files', 'setup']);
+  });
+
+  it('fails the setup Job at once on a setting no retry mends (exit 2), and lets it reach the shop to check it', () => {
+    const job = renderings[0]!.objects.find((o) => o.kind === 'Job') as k8s.V1Job;
+    expect(job.spec!.podFailurePolicy!.rules).toEqual([{ action: 'FailJob', onExitCodes: { containerName: 'setup', operator: 'In', values: [2] } }]);
+    expect(job.spec!.template.metadata!.labels).toMatchObject({ 'storefleet.io/wordpress-client': 'true', 'storefleet.io/db-client': 'true' });
+    expect(job.spec!.template.spec!.containers[0]!.env).toContainEqual({ name: 'STORE_SERVICE_URL', value: 'http://shop1-wordpress' });
+  });
+
+  it('rejects a sha256 that is not one', () => {
+    const result = helm(...templateArgs({ set: { 'woocommerce.sha256': 'abc' } }));
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/woocommerce\/sha256/);
+  });
+
   it('ships the restore procedure as a suspended CronJob that reads the backup volume', () => {
     const restore = renderings[0]!.objects.find((o) => o.metadata?.name === 'shop1-restore') as k8s.V1CronJob;
     expect(restore.spec!.suspend).toBe(true);

@@ -55,6 +55,7 @@ const pods = [
   { namespace: ns.a, pod: standIn('db', storeLabels('mariadb'), [3306]) },
   { namespace: ns.a, pod: standIn('web', { ...storeLabels('wordpress'), 'storefleet.io/db-client': 'true' }, [8080]) },
   { namespace: ns.b, pod: standIn('db', storeLabels('mariadb'), [3306, 443, 53]) },
+  { namespace: ns.b, pod: standIn('web', storeLabels('wordpress'), [8080]) },
   { namespace: ns.platform, pod: standIn('redis', { 'app.kubernetes.io/name': 'storefleet-redis' }, [6379], { 6379: 'redis' }) },
   { namespace: ns.platform, pod: standIn('api', { 'app.kubernetes.io/name': 'storefleet-api' }, [8080], { 8080: 'http' }) },
 ];
@@ -94,6 +95,17 @@ const eventuallyConnects = (from: [string, string], to: [string, string], port: 
 const web: [string, string] = [ns.a, 'web'];
 const ownDb: [string, string] = [ns.a, 'db'];
 const otherDb: [string, string] = [ns.b, 'db'];
+const otherWeb: [string, string] = [ns.b, 'web'];
+
+/**
+ * Whether the ingress controller gets the WordPress pod's answer. On the bundled cluster it
+ * is Traefik, a process on the node, as k3s runs it on the node's network: it reaches pods
+ * from the node, as a probe from this host does.
+ */
+async function ingressReaches(to: [string, string]): Promise<boolean> {
+  const answer = await fetch(`http://${ipOf(...to)}:8080/hostname`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.text(), () => '');
+  return answer.trim() === to[1];
+}
 const redis: [string, string] = [ns.platform, 'redis'];
 const api: [string, string] = [ns.platform, 'api'];
 
@@ -131,10 +143,17 @@ describe('store and platform NetworkPolicies, enforced', () => {
       connects(web, otherDb, 53), // DNS is for the cluster DNS only
       connects(web, redis, 6379),
       connects(web, api, 8080), // the API's port, /metrics included
+      connects(web, otherWeb, 8080), // another store's WordPress
     ]);
-    expect(denied).toEqual([false, false, false, false, false]);
+    expect(denied).toEqual([false, false, false, false, false, false]);
     // The API reaches its Redis.
     expect(await connects(api, redis, 6379)).toBe(true);
+  });
+
+  it('let the ingress controller, and no other store, into a store\'s WordPress', async () => {
+    expect(await ingressReaches(otherWeb)).toBe(true);
+    expect(await connects(web, otherWeb, 8080)).toBe(false);
+    expect(await connects(otherDb, otherWeb, 8080)).toBe(false); // not even its own database pod: it is no WordPress client
   });
 
   it('deny by policy, not by a broken network: the same probes pass once the policies are gone', async () => {
@@ -143,6 +162,7 @@ describe('store and platform NetworkPolicies, enforced', () => {
       eventuallyConnects(web, otherDb, 3306),
       eventuallyConnects(web, otherDb, 443),
       eventuallyConnects(web, otherDb, 53),
+      eventuallyConnects(web, otherWeb, 8080),
     ]);
     // Redis's own policy still keeps out a pod that nothing restricts any more.
     expect(await connects(web, redis, 6379)).toBe(false);

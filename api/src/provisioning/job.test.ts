@@ -54,4 +54,16 @@ describe('buildOperationJob', () => {
     const uninstall = buildOperationJob({ store: 'shop1', storeUid: 'uid-1', operation: 'uninstall', seq: 6, spec }, settings);
     expect(uninstall.spec!.template.spec!.containers[0]!.env!.map((e) => e.name)).not.toContain('STORE_VALUES');
   });
+
+  it('asks the provisioner to check that the shop opens where the API says it does, when the platform names its ingress', () => {
+    const envOf = (operation: 'install' | 'rollback' | 'uninstall', shopCheckAddress?: string) =>
+      buildOperationJob({ store: 'shop1', storeUid: 'uid-1', operation, seq: 7, spec }, { ...settings, platformValues: { ingress: { port: 8081 } }, shopCheckAddress })
+        .spec!.template.spec!.containers[0]!.env!;
+    expect(envOf('install', '10.213.0.1:8081')).toEqual(expect.arrayContaining([
+      { name: 'SHOP_URL', value: 'http://shop1.example.com:8081/' }, { name: 'SHOP_CHECK_ADDRESS', value: '10.213.0.1:8081' },
+    ]));
+    expect(envOf('rollback', '10.213.0.1:8081').map((e) => e.name)).toContain('SHOP_CHECK_ADDRESS');
+    expect(envOf('uninstall', '10.213.0.1:8081').map((e) => e.name)).not.toContain('SHOP_URL');
+    expect(envOf('install').map((e) => e.name)).not.toContain('SHOP_URL');
+  });
 });

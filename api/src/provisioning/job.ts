@@ -3,6 +3,7 @@
 import type { V1Job } from '@kubernetes/client-node';
 import { ANNOTATIONS, credentialsSecretName, LABELS, MANAGED_BY, type Operation, operationJobName, PLATFORM_NAMESPACE, provisionerServiceAccount, storeNamespace } from '../store/names.ts';
 import type { StoreSpec } from '../store/spec.ts';
+import { shopAddress, storeUrl } from '../store/store-url.ts';
 
 export interface ProvisionerSettings {
   image: string;
@@ -13,6 +14,8 @@ export interface ProvisionerSettings {
   ttlSecondsAfterFinished: number;
   /** Chart values every store gets on this platform (TLS, storage class, images...). */
   platformValues: Record<string, unknown>;
+  /** host:port where the ingress controller answers pods; the provisioner checks the shop opens there ("" = no check). */
+  shopCheckAddress?: string;
   /** Jobs are created suspended; the provisioning queue (queue.ts) starts them. */
   queued?: boolean;
 }
@@ -68,6 +71,9 @@ export function buildOperationJob(request: OperationRequest, settings: Provision
     env.push({ name: 'STORE_VALUES', value: JSON.stringify(buildStoreValues(store, request.spec, settings.platformValues)) });
   }
   if (operation === 'rollback') env.push({ name: 'ROLLBACK_TO', value: String(request.rollbackTo ?? 0) });
+  if (operation !== 'uninstall' && settings.shopCheckAddress) {
+    env.push({ name: 'SHOP_URL', value: storeUrl(request.spec.host, shopAddress(settings.platformValues)) }, { name: 'SHOP_CHECK_ADDRESS', value: settings.shopCheckAddress });
+  }
 
   // Each try may wait the whole Helm timeout, plus a minute for the pod and recovery.
   const perTry = settings.helmTimeoutSeconds + 60;

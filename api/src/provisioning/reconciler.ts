@@ -24,6 +24,8 @@ import { StoreConflict, type StoreOperations } from './operations.ts';
 const SWEEP_EVERY_MS = 60_000;
 const RETRY_AFTER_ERROR_MS = 3_000;
 const MAX_RETRY_AFTER_MS = 60_000;
+/** How chart/files/setup.php begins the termination message of a setup that failed. */
+const SETUP_FAILED = 'setup failed:';
 
 /**
  * Told once per finished operation, by the replica that saved its record (or removed the
@@ -162,7 +164,11 @@ export class Reconciler {
     if (!log) log = earlier?.log ?? '';
     if (earlier?.message) ({ message, code } = earlier);
     if (!message) message = job.status?.conditions?.find((c) => c.status === 'True')?.message ?? '';
-    if (operationSucceeded(job, cache.pods.list())) message = [message, await this.setupOutcome(store)].filter(Boolean).join(' ');
+    const setup = await this.setupOutcome(store);
+    if (operationSucceeded(job, cache.pods.list())) message = [message, setup].filter(Boolean).join(' ');
+    // The store's own setup says what to mend (a bad plugin zip, a plugin that will not
+    // activate) far better than Helm's "job failed" that the provisioner saw of it.
+    else if (setup.startsWith(SETUP_FAILED)) message = `${setup} (${message})`;
     await saveOperationRecord(kube, store, { job: jobName, storeUid, message, ...(code ? { code } : {}), log, final: true });
     logger.info({ store, job: jobName }, 'saved operation record');
     return message;

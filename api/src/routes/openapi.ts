@@ -3,7 +3,8 @@
 // none of them can drift apart. Served at /api/v1/openapi.json.
 import { z } from 'zod';
 import {
-  adminCredentialsSchema, logEventSchema, planSummarySchema, progressEventSchema, revisionSchema, statusEventSchema, storePageSchema, storeViewSchema,
+  adminCredentialsSchema, logEventSchema, planSummarySchema, progressEventSchema, revisionSchema, shopHealthSchema, statusEventSchema, storePageSchema,
+  storeViewSchema,
 } from '../../../contract/schemas.ts';
 import { changeStoreBody, createStoreBody, listStoresQuery, rollbackBody, storeName } from './stores.schema.ts';
 
@@ -17,6 +18,7 @@ const CONTRACT_SCHEMAS = {
   StoreView: storeViewSchema,
   StorePage: storePageSchema,
   Revision: revisionSchema,
+  ShopHealth: shopHealthSchema,
   PlanSummary: planSummarySchema,
   AdminCredentials: adminCredentialsSchema,
   StatusEvent: statusEventSchema,
@@ -114,6 +116,14 @@ export function buildOpenApiDocument() {
           requestBody: { required: false, ...json(jsonSchema(rollbackBody)) },
           responses: { 202: storeAnswer('Accepted: a rollback Job runs'), ...errors(400, 404, 409, 413, 415, 422, ...asksCluster) },
           description: 'Rolls back to a revision of GET .../revisions (0 = the previous one); the store then records that revision\'s settings.',
+        },
+      },
+      '/api/v1/stores/{name}/health': {
+        parameters: [nameParameter],
+        get: {
+          operationId: 'storeHealth',
+          description: "A Ready store's shop as a shopper sees it, through the ingress: the WordPress and WooCommerce versions its front page announces, whether the Store API lists products, and when its wp-cron CronJob last succeeded. Kept 10 s.",
+          responses: { 200: { description: 'The shop\'s health', ...json({ type: 'object', properties: { health: ref('ShopHealth') } }) }, ...errors(400, 404, 409, ...asksCluster) },
         },
       },
       '/api/v1/stores/{name}/revisions': {

@@ -20,6 +20,7 @@ import { newestPod } from '../store/state.ts';
 import { isRecordOf } from '../store/view.ts';
 import { revealAdminPassword } from '../store/admin-credentials.ts';
 import { listRevisions } from '../store/revisions.ts';
+import type { ShopHealthProbe } from '../store/shop-health.ts';
 import { InvalidContinue, pageStores } from '../store/list-page.ts';
 import { changeStoreBody, type ChangeStoreBody, createStoreBody, type CreateStoreBody, listStoresQuery, type ListStoresQuery, rollbackBody, storeParams } from './stores.schema.ts';
 
@@ -32,6 +33,8 @@ export interface StoreRouteDeps {
   logs: PodLogFanout;
   /** Shared watches of what runs in store namespaces, for `progress` events. */
   activity?: StoreActivityWatches;
+  /** Asks each shop how it is doing (GET …/health). */
+  shopHealth?: ShopHealthProbe;
   /** Shops get <name>.<baseDomain> unless a host is given. */
   baseDomain: string;
   heartbeatMs: number;
@@ -113,6 +116,14 @@ export function storesRouter(deps: StoreRouteDeps): { api: Router; seed: Router 
     const { params } = input(ctx);
     await visibleStore(ctx, params.name);
     ctx.body = { items: await listRevisions(deps.kube.core, params.name) };
+  });
+
+  // The shop as a shopper sees it: versions, the Store API, the last cron run (shop-health.ts).
+  router.get('/:name/health', validate({ params: storeParams }), async (ctx) => {
+    const store = await visibleStore(ctx, input(ctx).params.name);
+    if (!deps.shopHealth) throw new HttpError(404, 'health_unavailable', 'This API does not check shops.');
+    if (store.state.phase !== 'Ready' || !store.url) throw new HttpError(409, 'store_not_ready', `The store is ${store.state.phase}: its shop is checked once it is Ready.`);
+    ctx.body = { health: await deps.shopHealth.check(store.name, store.url) };
   });
 
   router.post('/:name/rollback', validate({ params: storeParams, body: rollbackBody }), async (ctx) => {

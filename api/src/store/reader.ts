@@ -9,6 +9,7 @@ import { fetchOperationRecord } from '../provisioning/operation-records.ts';
 import { positions, queueOrder } from '../provisioning/queue-order.ts';
 import { newestPod } from './state.ts';
 import { latestJob, readRecord, toStoreView, type StoreView } from './view.ts';
+import { DEFAULT_SHOP_ADDRESS, type ShopAddress } from './store-url.ts';
 
 interface Listing {
   version: number;
@@ -34,12 +35,12 @@ export class StoreReader {
   private readonly kube: KubeClients;
   private readonly cache: StoreCache;
   /** Whether stores are served over HTTPS: their URLs say so. */
-  private readonly tls: boolean;
+  private readonly address: ShopAddress;
 
-  constructor(kube: KubeClients, cache: StoreCache, tls = false) {
+  constructor(kube: KubeClients, cache: StoreCache, address: ShopAddress = DEFAULT_SHOP_ADDRESS) {
     this.kube = kube;
     this.cache = cache;
-    this.tls = tls;
+    this.address = address;
   }
 
   /**
@@ -110,7 +111,7 @@ export class StoreReader {
         const key = [ns, ...storeJobs, ...storePods, recordMap].map((o) => `${o?.metadata?.uid}@${o?.metadata?.resourceVersion}`).join(' ') + ` #${place ?? ''}`;
         const kept = this.views.get(name);
         if (kept?.key === key) return kept.view;
-        const view = toStoreView(ns, storeJobs, storePods, readRecord(recordMap), this.tls, queue);
+        const view = toStoreView(ns, storeJobs, storePods, readRecord(recordMap), this.address, queue);
         this.views.set(name, { key, view });
         return view;
       })
@@ -158,7 +159,7 @@ export class StoreReader {
     const cached = this.cache.namespaces.get(storeNamespace(name));
     if (cached) {
       const kept = this.currentOf(name);
-      kept.view ??= toStoreView(cached, this.cache.jobs.list(), this.cache.pods.list(), this.record(name), this.tls, this.queuePositions());
+      kept.view ??= toStoreView(cached, this.cache.jobs.list(), this.cache.pods.list(), this.record(name), this.address, this.queuePositions());
       return kept.view;
     }
     try {
@@ -171,7 +172,7 @@ export class StoreReader {
         // A failed store is Failed only with its saved record (state.ts).
         fetchOperationRecord(this.kube, name),
       ]);
-      return toStoreView(namespace, jobs.items, pods.items, record, this.tls);
+      return toStoreView(namespace, jobs.items, pods.items, record, this.address);
     } catch (error) {
       if (statusCode(error) === 404) return undefined;
       throw error;

@@ -9,7 +9,7 @@ import * as k8s from '@kubernetes/client-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chartDir, helm } from '../../../chart/test/render.ts';
 import { buildStoreValues } from '../provisioning/job.ts';
-import { servesTls } from './store-url.ts';
+import { servesTls, shopAddress, storeUrl } from './store-url.ts';
 import { toStoreView } from './view.ts';
 
 const repoRoot = path.resolve(chartDir, '..');
@@ -45,9 +45,18 @@ const storeNamespace: V1Namespace = {
 describe('a store URL', () => {
   it.each([['prod', 'https'], ['local', 'http']] as const)('with the %s overlay\'s platform values is %s, as WordPress\'s WP_HOME', (overlay, scheme) => {
     const values = overlayPlatformValues(overlay);
-    const url = toStoreView(storeNamespace, [], [], undefined, servesTls(values)).url;
+    const url = toStoreView(storeNamespace, [], [], undefined, shopAddress(values)).url;
     expect(url).toBe(`${scheme}://${spec.host}/`);
     expect(`${wordpressHome(values)}/`).toBe(url);
+  });
+
+  it('carries the ingress port when the platform values name one (a laptop cluster\'s Traefik), as WP_HOME does', () => {
+    const values = { ingress: { port: 8081 } };
+    expect(shopAddress(values)).toEqual({ tls: false, port: 8081 });
+    const url = toStoreView(storeNamespace, [], [], undefined, shopAddress(values)).url;
+    expect(url).toBe(`http://${spec.host}:8081/`);
+    expect(`${wordpressHome(values)}/`).toBe(url);
+    expect(storeUrl('a.localhost', shopAddress({ ingress: { port: '8081' } }))).toBe('http://a.localhost/');
   });
 
   it('is http unless TLS is turned on with a real true', () => {

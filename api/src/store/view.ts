@@ -5,7 +5,7 @@ import { LABELS } from './names.ts';
 import { PROVISIONER_CODES, type ProvisionerCode } from '../../../contract/reasons.ts';
 import type { StoreView } from '../../../contract/schemas.ts';
 import { deriveState, newestPod } from './state.ts';
-import { storeUrl } from './store-url.ts';
+import { DEFAULT_SHOP_ADDRESS, type ShopAddress, storeUrl } from './store-url.ts';
 
 export type { StoreView } from '../../../contract/schemas.ts';
 
@@ -43,9 +43,10 @@ export function isRecordOf(record: OperationRecord | undefined, job: string | un
   return !!record && record.job === job && (!record.storeUid || record.storeUid === storeUid);
 }
 
-/** `tls`: whether stores are served over HTTPS (store-url.ts); `queue`: waiting Jobs' places in line (queue-order.ts). */
+/** `address`: the scheme and port stores are served at (store-url.ts); `queue`: waiting Jobs' places in line (queue-order.ts). */
 export function toStoreView(
-  namespace: V1Namespace, jobs: readonly V1Job[], pods: readonly V1Pod[], record?: OperationRecord, tls = false, queue?: ReadonlyMap<string, number>,
+  namespace: V1Namespace, jobs: readonly V1Job[], pods: readonly V1Pod[], record?: OperationRecord, address: ShopAddress = DEFAULT_SHOP_ADDRESS,
+  queue?: ReadonlyMap<string, number>,
 ): StoreView {
   const labels = namespace.metadata?.labels ?? {};
   const name = labels[LABELS.store] ?? namespace.metadata?.name?.replace(/^store-/, '') ?? '';
@@ -66,7 +67,7 @@ export function toStoreView(
     uid: namespace.metadata?.uid ?? '',
     tenant: labels[LABELS.tenant] ?? '',
     ...(spec ? { spec } : {}),
-    url: spec ? storeUrl(spec.host, tls) : '',
+    url: spec ? storeUrl(spec.host, address) : '',
     createdAt: new Date(namespace.metadata?.creationTimestamp ?? 0).toISOString(),
     state,
   };

@@ -1,5 +1,5 @@
 // A small typed client for the storefleet REST API, used by <store-manager>.
-import type { AdminCredentials, ListPhase, PlanSummary, Revision, Sort, StorePage, StoreView } from './types.ts';
+import type { AdminCredentials, ListPhase, PlanSummary, Revision, ShopHealth, Sort, StorePage, StoreView } from './types.ts';
 
 /** An error answer from the API: `{ error: { code, message } }` with its HTTP status. */
 export class ApiError extends Error {
@@ -82,6 +82,11 @@ export class StoreApi {
   /** The store's Helm release revisions, newest first. */
   async revisions(name: string): Promise<Revision[]> {
     return (await this.call<{ items: Revision[] }>('GET', `/stores/${encodeURIComponent(name)}/revisions`)).items;
+  }
+
+  /** A Ready store's shop as a shopper sees it: versions, the Store API, the last cron run. */
+  async health(name: string): Promise<ShopHealth> {
+    return (await this.call<{ health: ShopHealth }>('GET', `/stores/${encodeURIComponent(name)}/health`)).health;
   }
 
   rollback(name: string, revision: number): Promise<Accepted> {

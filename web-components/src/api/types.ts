@@ -5,5 +5,5 @@ export type { ListPhase, Phase, Sort } from '../../../contract/phases.ts';
 export type { PlanSummary } from '../../../contract/plans.ts';
 export type {
   AdminCredentials, LogEvent, PartState, ProgressEvent, ProgressItem, ProgressSummary, Revision, StatusEvent, StoreCounts, StorePage,
-  StoreState, StoreView,
+  ShopHealth, StoreState, StoreView,
 } from '../../../contract/schemas.ts';

@@ -30,6 +30,21 @@ describe('<store-detail>', () => {
     await expectNoAxeViolations(document.querySelector('store-detail')!);
   });
 
+  it("shows the shop's health line: versions, the Store API, the last cron run", async () => {
+    const detail = await mountDetail(storeView('shop-h'));
+    expect(detail.renderRoot.querySelector('[aria-label="Shop health"]')).toBeNull();
+    detail.health = {
+      wordpress: '6.8.7', woocommerce: '10.0.2', storeApi: { answers: true, detail: 'lists 1 product' },
+      lastCronRun: new Date(Date.now() - 120_000).toISOString(), checkedAt: new Date().toISOString(),
+    };
+    await detail.updateComplete;
+    await expect.element(page.getByRole('status', { name: 'Shop health' }))
+      .toHaveTextContent('WordPress 6.8.7 · WooCommerce 10.0.2 · Store API answers (lists 1 product) · last cron run 2 min ago');
+    detail.health = { storeApi: { answers: false, detail: 'answered HTTP 502' }, checkedAt: new Date().toISOString() };
+    await detail.updateComplete;
+    await expect.element(page.getByRole('status', { name: 'Shop health' })).toHaveTextContent('Store API does not answer: answered HTTP 502 · no cron run yet');
+  });
+
   it('links to the shop and wp-admin, and shows the admin password once it is revealed', async () => {
     const detail = await mountDetail(storeView('shop-r'));
     await expect.element(page.getByRole('link', { name: 'wp-admin' })).toHaveAttribute('href', 'http://shop-r.shops.test/wp-admin/');

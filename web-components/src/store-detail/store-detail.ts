@@ -1,6 +1,6 @@
 import { html, LitElement, nothing } from 'lit';
 import type { ConnectionState } from '../api/event-stream.ts';
-import type { AdminCredentials, PlanSummary, Revision, StoreView } from '../api/types.ts';
+import type { AdminCredentials, PlanSummary, Revision, ShopHealth, StoreView } from '../api/types.ts';
 import { ago, nextStep } from '../shared/format.ts';
 import { theme } from '../shared/theme.ts';
 import type { StoreDeleteConfirm } from '../store-delete-confirm/store-delete-confirm.ts';
@@ -28,6 +28,7 @@ export class StoreDetail extends LitElement {
     store: { attribute: false },
     plans: { attribute: false },
     revisions: { attribute: false },
+    health: { attribute: false },
     entries: { attribute: false },
     connection: { type: String },
     credentials: { attribute: false },
@@ -41,6 +42,8 @@ export class StoreDetail extends LitElement {
   declare plans: PlanSummary[];
   /** The store's release revisions, newest first (GET …/revisions). */
   declare revisions: Revision[];
+  /** The shop as a shopper sees it (GET …/health), while the store is Ready. */
+  declare health: ShopHealth | undefined;
   declare entries: TimelineEntry[];
   declare connection: ConnectionState;
   /** The admin credentials, once revealed. */
@@ -57,6 +60,7 @@ export class StoreDetail extends LitElement {
     this.store = undefined;
     this.plans = [];
     this.revisions = [];
+    this.health = undefined;
     this.entries = [];
     this.connection = 'closed';
     this.credentials = undefined;
@@ -96,6 +100,7 @@ export class StoreDetail extends LitElement {
       <dl>
         <dt>Shop</dt><dd><a href=${store.url} target="_blank" rel="noopener">${store.url}</a></dd>
         <dt>Admin</dt><dd><a href=${`${store.url}wp-admin/`} target="_blank" rel="noopener">wp-admin</a></dd>
+        ${this.health ? html`<dt>Health</dt><dd role="status" aria-label="Shop health">${describeHealth(this.health)}</dd>` : nothing}
         <dt>Plan</dt><dd>${store.spec?.plan ?? 'unknown'}</dd>
         <dt>Owner</dt><dd>${store.tenant}</dd>
         <dt>Created</dt><dd><time datetime=${store.createdAt}>${ago(store.createdAt)}</time></dd>
@@ -153,6 +158,14 @@ export class StoreDetail extends LitElement {
         : html`<button type="button" ?disabled=${this.busy === 'reveal'} @click=${() => this.emit('store-reveal-request')}>Show admin password (once)</button>`}
     </div>`;
   }
+}
+
+/** "WordPress 6.8.7 · WooCommerce 10.0.2 · Store API answers (lists 1 product) · last cron run 2 min ago". */
+export function describeHealth(health: ShopHealth): string {
+  const versions = [health.wordpress && `WordPress ${health.wordpress}`, health.woocommerce && `WooCommerce ${health.woocommerce}`].filter(Boolean);
+  const storeApi = health.storeApi.answers ? `Store API answers (${health.storeApi.detail})` : `Store API does not answer: ${health.storeApi.detail}`;
+  const cron = health.lastCronRun ? `last cron run ${ago(health.lastCronRun)}` : 'no cron run yet';
+  return [...versions, storeApi, cron].join(' · ');
 }
 
 function describeRevision(revision: Revision): string {

@@ -1,6 +1,6 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { ApiError, StoreApi } from '../api/client.ts';
-import type { AdminCredentials, PlanSummary, Revision, StatusEvent, StoreView } from '../api/types.ts';
+import type { AdminCredentials, PlanSummary, Revision, ShopHealth, StatusEvent, StoreView } from '../api/types.ts';
 import { failedDetail, storeEvent, type StoreCreatedDetail, type StoreDeletedDetail, type StoreFailedDetail } from '../shared/events.ts';
 import { theme } from '../shared/theme.ts';
 import { FALLBACK_PLANS } from '../../../contract/plans.ts';
@@ -48,6 +48,7 @@ export class StoreManager extends LitElement {
     _view: { state: true },
     _search: { state: true },
     _current: { state: true },
+    _health: { state: true },
     _plans: { state: true },
     _revisions: { state: true },
     _loading: { state: true },
@@ -74,6 +75,8 @@ export class StoreManager extends LitElement {
   declare private _search: StoreSearch;
   /** The store shown in detail (it need not be on the page). */
   declare private _current: StoreView | undefined;
+  /** The shown store's shop health, asked at each refresh while it is Ready. */
+  declare private _health: ShopHealth | undefined;
   declare private _plans: PlanSummary[];
   declare private _revisions: Revision[];
   declare private _loading: boolean;
@@ -105,6 +108,7 @@ export class StoreManager extends LitElement {
     this._view = 'list';
     this._search = { q: '', phase: '', sort: 'name' };
     this._current = undefined;
+    this._health = undefined;
     this._plans = FALLBACK_PLANS;
     this._revisions = [];
     this._loading = true;
@@ -178,6 +182,12 @@ export class StoreManager extends LitElement {
   private async refreshCurrent(name: string) {
     const store = await this.findStore(name);
     if (store && this._selected === name) this._current = store;
+    if (store?.state.phase === 'Ready') {
+      const health = await this.api.health(name).catch(() => undefined);
+      if (this._selected === name) this._health = health;
+    } else if (this._selected === name) {
+      this._health = undefined;
+    }
   }
 
   private searchChanged(event: CustomEvent<StoreSearch>) {
@@ -198,6 +208,7 @@ export class StoreManager extends LitElement {
 
   private show(name: string, store = this.paging.page?.items.find((s) => s.name === name)) {
     this._current = store;
+    this._health = undefined;
     this._selected = name;
     if (!store) void this.refreshCurrent(name).catch(() => undefined);
     this._view = 'detail';
@@ -338,7 +349,7 @@ export class StoreManager extends LitElement {
         return html`<store-create-form exportparts="form" .plans=${this._plans} ?busy=${this._busy === 'create'} error=${this._actionError}
           @store-create-submit=${this.create} @store-create-cancel=${() => (this._view = 'list')}></store-create-form>`;
       case 'detail':
-        return html`<store-detail exportparts="failure, timeline, connection, dialog" .store=${this.selectedStore} .plans=${this._plans} .revisions=${this._revisions} .entries=${this.stream.entries}
+        return html`<store-detail exportparts="failure, timeline, connection, dialog" .store=${this.selectedStore} .plans=${this._plans} .revisions=${this._revisions} .health=${this._health} .entries=${this.stream.entries}
           connection=${this.stream.connection} .credentials=${this._credentials} busy=${this._busy} error=${this._actionError}
           @store-back=${this.backToList} @store-change-request=${this.upgrade} @store-rollback-request=${this.rollback}
           @store-reveal-request=${this.reveal} @store-delete-confirm=${this.deleteStore}></store-detail>`;

@@ -4,6 +4,11 @@
 # $1 and this folder as $2.
 set -euo pipefail
 root=$1 recipe=$2
+# shellcheck disable=SC2016  # dpkg-query's format, not the shell's
+installed() { chroot "$root" dpkg-query -W -f='${db:Status-Abbrev}\n' "$1" 2>/dev/null | grep -q '^ii'; }
+# Perl's package names carry its version (Debian 13: perl-modules-5.40, libperl5.40).
+# shellcheck disable=SC2016
+perl_packages() { chroot "$root" dpkg-query -W -f='${Package}\n' 'perl-modules-*' 'libperl5*' 2>/dev/null || true; }
 
 # The chart runs MariaDB as UID 999, the official image's mysql user; Debian picked a
 # dynamic system UID when the package was installed.
@@ -22,9 +27,15 @@ install -m 0755 "$recipe/healthcheck.sh" "$root/usr/local/bin/healthcheck.sh"
 mkdir -p "$root/docker-entrypoint-initdb.d"
 
 # Galera's state-transfer tools and the Perl admin scripts: a single server needs neither.
+# shellcheck disable=SC2046  # one word per package
 chroot "$root" dpkg --purge --force-depends galera-4 rsync socat lsof iproute2 libdbi-perl \
   libconfig-inifiles-perl libfile-find-rule-perl libnumber-compare-perl libtext-glob-perl \
-  perl perl-modules-5.36 libperl5.36 libgdbm-compat4 >/dev/null 2>&1
+  perl $(perl_packages) libgdbm-compat4 >/dev/null 2>&1
+! installed perl || { echo "perl is still in the image" >&2; exit 1; }
+# What the entrypoint, healthcheck.sh and the chart's backup and setup jobs run.
+for tool in mariadbd mariadb mariadb-install-db mariadb-upgrade mariadb-admin mariadb-dump; do
+  chroot "$root" sh -c "command -v $tool" >/dev/null || { echo "$tool is missing from the image" >&2; exit 1; }
+done
 
 # The Debian versions in this image, for its label and the build log.
 # shellcheck disable=SC2016  # dpkg-query's format, not the shell's

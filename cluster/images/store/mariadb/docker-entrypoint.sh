@@ -103,8 +103,9 @@ init_database() {
   done
   temp_server_stop
   unset ROOT_AUTH
-  # Marks the data as current, so MARIADB_AUTO_UPGRADE leaves a fresh datadir alone.
-  server_version >"$DATADIR/mysql_upgrade_info"
+  # Marks the data as current, so MARIADB_AUTO_UPGRADE leaves a fresh datadir alone (MariaDB
+  # 11 names the file mariadb_upgrade_info; 10.x data carries mysql_upgrade_info).
+  server_version >"$DATADIR/mariadb_upgrade_info"
   note "MariaDB init process done. Ready for start up."
 }
 

@@ -5,6 +5,14 @@
 set -euo pipefail
 root=$1 recipe=$2
 in_root() { chroot "$root" "$@"; }
+# shellcheck disable=SC2016  # dpkg-query's format, not the shell's
+installed() { in_root dpkg-query -W -f='${db:Status-Abbrev}\n' "$1" 2>/dev/null | grep -q '^ii'; }
+# Perl's package names carry its version (Debian 13: perl-modules-5.40, libperl5.40).
+# shellcheck disable=SC2016
+perl_packages() { in_root dpkg-query -W -f='${Package}\n' 'perl-modules-*' 'libperl5*' 2>/dev/null || true; }
+# The one PHP in the image (Debian 13: 8.4); its Apache and CLI ini dirs are under it.
+php_version=$(ls "$root/etc/php")
+[ "$(wc -w <<<"$php_version")" = 1 ] || { echo "expected one PHP in the image, found: $php_version" >&2; exit 1; }
 
 # WordPress as one self-contained tree: Debian links some files to shared libraries
 # (getID3, underscore, cropper, CA bundle) that the copy into /var/www/html must carry along.
@@ -38,19 +46,25 @@ in_root a2enmod -q rewrite remoteip
 rm -f "$root/etc/apache2/sites-enabled/000-default.conf"
 cp "$root/etc/apache2/sites-available/000-default.conf" "$root/etc/apache2/sites-enabled/000-default.conf"
 # The image's own default (no chart) listens on 80 like the official one.
-install -m 0644 "$recipe/php.ini" "$root/etc/php/8.2/apache2/conf.d/90-storefleet.ini"
-install -m 0644 "$recipe/php.ini" "$root/etc/php/8.2/cli/conf.d/90-storefleet.ini"
+install -m 0644 "$recipe/php.ini" "$root/etc/php/$php_version/apache2/conf.d/90-storefleet.ini"
+install -m 0644 "$recipe/php.ini" "$root/etc/php/$php_version/cli/conf.d/90-storefleet.ini"
+# OPcache for Apache's PHP: Debian enables the module for every SAPI that is installed.
+in_root test -e "/etc/php/$php_version/apache2/conf.d/10-opcache.ini" || { echo "OPcache is not enabled for Apache's PHP" >&2; exit 1; }
 rm -f "$root/var/www/html/index.html"
 
 # Debian's wordpress package wants a MySQL client (and with it Perl, 120 MB); WordPress
 # itself talks to MariaDB through PHP's mysqlnd and the image never runs the client.
-in_root dpkg --purge --force-depends default-mysql-client mariadb-client mariadb-client-core \
+# shellcheck disable=SC2046  # one word per package
+in_root dpkg --purge --force-depends default-mysql-client mariadb-client mariadb-client-compat mariadb-client-core \
   mariadb-common mysql-common libmariadb3 libconfig-inifiles-perl libfile-find-rule-perl \
-  libnumber-compare-perl libtext-glob-perl perl perl-modules-5.36 libperl5.36 libgdbm-compat4 >/dev/null 2>&1
+  libnumber-compare-perl libtext-glob-perl perl $(perl_packages) libgdbm-compat4 >/dev/null 2>&1
+for pkg in perl mariadb-client-core; do
+  ! installed "$pkg" || { echo "$pkg is still in the image" >&2; exit 1; }
+done
 
 # The Debian versions in this image, for its label and the build log.
 # shellcheck disable=SC2016  # dpkg-query's format, not the shell's
-chroot "$root" dpkg-query -W -f='${Package}=${Version}\n' wordpress apache2 libapache2-mod-php8.2 php8.2-common >"$root/etc/storefleet-versions"
+chroot "$root" dpkg-query -W -f='${Package}=${Version}\n' wordpress apache2 "libapache2-mod-php$php_version" "php$php_version-common" >"$root/etc/storefleet-versions"
 
 # Nothing else in a container needs package manager state or caches.
 # /run holds only what the image needs at start (mmdebstrap's own cleanup is skipped).

@@ -9,10 +9,15 @@ if [[ "$1" == apache2* ]]; then
   if [ ! -e index.php ] && [ ! -e wp-includes/version.php ]; then
     echo >&2 "WordPress not found in $PWD - copying now..."
     # Everything but wp-content, then wp-content's children, leaving out plugins and themes
-    # already on the volume. The volume's mount point itself is never in the archive: tar
-    # tries to chmod an existing directory even with --no-overwrite-dir, and only its owner
-    # (root, for most provisioners) may.
-    tar --create --file - --directory /usr/src/wordpress --exclude ./wp-content . |
+    # already on the volume. No mount point is ever in an archive, neither the docroot's
+    # (an emptyDir under a read-only root) nor the volume's: tar tries to chmod an existing
+    # directory even with --no-overwrite-dir, and only its owner (root, for most
+    # provisioners) may.
+    top=()
+    for path in /usr/src/wordpress/* /usr/src/wordpress/.[!.]*; do
+      [ -e "$path" ] && [ "${path##*/}" != wp-content ] && top+=("${path##*/}")
+    done
+    tar --create --file - --directory /usr/src/wordpress -- "${top[@]}" |
       tar --extract --file - --no-overwrite-dir
     mkdir -p wp-content
     excludes=()

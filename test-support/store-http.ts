@@ -4,7 +4,7 @@
 import type { ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { expect } from 'vitest';
-import { portForward } from '../../cluster/test/port-forward.ts';
+import { portForward } from './port-forward.ts';
 
 export interface Reply { status: number; headers: http.IncomingHttpHeaders; body: string }
 

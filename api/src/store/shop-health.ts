@@ -1,0 +1,106 @@
+// How a store's shop is doing, seen as a shopper and a cron job see it: the WordPress and
+// WooCommerce versions its front page announces, whether the WooCommerce Store API answers
+// with products, and when its wp-cron CronJob last succeeded (WP-Cron also runs WooCommerce's
+// Action Scheduler). Asked through the ingress controller, as a shopper's browser asks, and
+// kept for a few seconds so many viewers cost the shop one request.
+import http from 'node:http';
+import https from 'node:https';
+import type { BatchV1Api } from '@kubernetes/client-node';
+import { storeNamespace } from './names.ts';
+
+import type { ShopHealth } from '../../../contract/schemas.ts';
+
+export type { ShopHealth };
+
+/** The `<meta name="generator" content="WordPress 6.8.3">` tags of a page (WordPress and WooCommerce both print one). */
+export function generatorVersions(page: string): { wordpress?: string; woocommerce?: string } {
+  const versions: { wordpress?: string; woocommerce?: string } = {};
+  for (const [tag] of page.matchAll(/<meta\b[^>]*name=["']generator["'][^>]*>/gi)) {
+    const content = /content=["']([^"']+)["']/i.exec(tag)?.[1] ?? '';
+    const match = /^(WordPress|WooCommerce)\s+(\d[\w.-]*)/.exec(content);
+    if (match?.[1] === 'WordPress') versions.wordpress = match[2];
+    if (match?.[1] === 'WooCommerce') versions.woocommerce = match[2];
+  }
+  return versions;
+}
+
+/** Whether a Store API products answer lists products, in words for the health line. */
+export function storeApiVerdict(status: number | undefined, body: string): { answers: boolean; detail: string } {
+  if (status === undefined) return { answers: false, detail: body || 'no answer' };
+  if (status !== 200) return { answers: false, detail: `answered HTTP ${status}` };
+  try {
+    const products: unknown = JSON.parse(body);
+    if (Array.isArray(products)) return { answers: true, detail: `lists ${products.length} product${products.length === 1 ? '' : 's'}` };
+  } catch { /* not JSON: said below */ }
+  return { answers: false, detail: 'answered with something other than a product list' };
+}
+
+interface Answer { status?: number; body: string }
+
+export interface ShopProbeOptions {
+  /** host:port of the ingress controller (STOREFLEET_SHOP_CHECK_ADDRESS); "" = the shop URL's own host. */
+  ingressAddress: string;
+  timeoutMs?: number;
+  ttlMs?: number;
+}
+
+/** GET `url`, sent to the ingress controller's address with the shop's Host when one is configured. */
+function get(url: URL, { ingressAddress, timeoutMs = 5_000 }: ShopProbeOptions): Promise<Answer> {
+  const [host, port] = ingressAddress ? ingressAddress.split(':') : [loopbackFor(url.hostname), url.port];
+  const client = url.protocol === 'https:' && !ingressAddress ? https : http;
+  return new Promise((resolve) => {
+    const request = client.get({
+      host, port: port || undefined, path: `${url.pathname}${url.search}`, servername: url.hostname,
+      headers: { host: url.host, 'user-agent': 'storefleet-health' }, timeout: timeoutMs,
+    }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => { if (body.length < 2_000_000) body += chunk; });
+      response.on('end', () => resolve({ status: response.statusCode, body }));
+      response.on('error', (error) => resolve({ body: error.message }));
+    });
+    request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)));
+    request.on('error', (error) => resolve({ body: error.message }));
+  });
+}
+
+/** `*.localhost` is loopback (RFC 6761), as browsers resolve it; Node's resolver does not. */
+const loopbackFor = (hostname: string) => (hostname === 'localhost' || hostname.endsWith('.localhost') ? '127.0.0.1' : hostname);
+
+export class ShopHealthProbe {
+  private readonly recent = new Map<string, { at: number; health: Promise<ShopHealth> }>();
+
+  private readonly batch: BatchV1Api;
+  private readonly options: ShopProbeOptions;
+
+  constructor(batch: BatchV1Api, options: ShopProbeOptions) {
+    this.batch = batch;
+    this.options = options;
+  }
+
+  /** The shop's health, asked at most once per `ttlMs` per store URL. */
+  check(store: string, shopUrl: string): Promise<ShopHealth> {
+    const key = `${store} ${shopUrl}`;
+    const kept = this.recent.get(key);
+    if (kept && Date.now() - kept.at < (this.options.ttlMs ?? 10_000)) return kept.health;
+    const health = this.probe(store, shopUrl);
+    this.recent.set(key, { at: Date.now(), health });
+    if (this.recent.size > 1000) this.recent.delete(this.recent.keys().next().value!);
+    return health;
+  }
+
+  private async probe(store: string, shopUrl: string): Promise<ShopHealth> {
+    const [front, products, cron] = await Promise.all([
+      get(new URL(shopUrl), this.options),
+      get(new URL('wp-json/wc/store/v1/products?per_page=1', shopUrl), this.options),
+      this.batch.readNamespacedCronJob({ namespace: storeNamespace(store), name: `${store}-wp-cron` }).catch(() => undefined),
+    ]);
+    const lastCronRun = cron?.status?.lastSuccessfulTime;
+    return {
+      ...(front.status === 200 ? generatorVersions(front.body) : {}),
+      storeApi: storeApiVerdict(products.status, products.body),
+      ...(lastCronRun ? { lastCronRun: new Date(lastCronRun).toISOString() } : {}),
+      checkedAt: new Date().toISOString(),
+    };
+  }
+}
