@@ -138,26 +138,37 @@ recover_pending() {
 # check_shop — whether the shop opens where the platform says it does: the ingress controller
 # routes SHOP_URL's host to WordPress and the WooCommerce Store API lists products there.
 # A new Ingress takes the controller a moment to learn; anything else is for a person to mend.
+# Asked with busybox nc: its wget crashes in some static builds. `-e` runs the request's
+# writer and the answer's reader on the socket, so the request side stays open until the
+# answer is in (a half-closed request is a closed client to Traefik).
 check_shop() {
   [ -n "${SHOP_URL:-}" ] && [ -n "${SHOP_CHECK_ADDRESS:-}" ] || return 0
   authority=${SHOP_URL#*://}; authority=${authority%%/*}
-  products="http://$SHOP_CHECK_ADDRESS/wp-json/wc/store/v1/products"
+  printf 'GET /wp-json/wc/store/v1/products HTTP/1.0\r\nHost: %s\r\nUser-Agent: storefleet-provisioner\r\n\r\n' "$authority" >"$WORK/shop.request"
   progress shop started "checking that $SHOP_URL opens: the ingress controller at $SHOP_CHECK_ADDRESS, host $authority"
   tries=0
   while :; do
-    if answer=$(wget -q -T 10 -O - --header "Host: $authority" "$products" 2>"$WORK/shop.err"); then
-      case "$answer" in
-        '['*) progress shop succeeded "$SHOP_URL opens: its Store API lists the shop's products"; return 0 ;;
-        *) why="answered with something other than the Store API's product list" ;;
+    : >"$WORK/shop.answer"
+    # shellcheck disable=SC2016  # expanded by the sh that nc runs, with the two files as $0 and $1
+    if nc -w 10 "${SHOP_CHECK_ADDRESS%:*}" "${SHOP_CHECK_ADDRESS##*:}" -e sh -c 'cat "$0"; cat >"$1"' "$WORK/shop.request" "$WORK/shop.answer" 2>"$WORK/shop.err"; then
+      status=$(head -n 1 "$WORK/shop.answer" | tr -d '\r')
+      case "$status" in
+        'HTTP/1.'?' 200'*)
+          case "$(sed '1,/^\r*$/d' "$WORK/shop.answer")" in
+            '['*) progress shop succeeded "$SHOP_URL opens: its Store API lists the shop's products"; return 0 ;;
+            *) why="answered with something other than the Store API's product list" ;;
+          esac ;;
+        '') why="closed the connection without an answer" ;;
+        *) why="answered: $status" ;;
       esac
     else
-      why="answered: $(tail -n 1 "$WORK/shop.err" | sed 's/^wget: //')"
+      why="answered: $(tail -n 1 "$WORK/shop.err" | sed 's/^nc: //')"
     fi
     tries=$((tries + 1))
     [ "$tries" -lt "${SHOP_CHECK_TRIES:-15}" ] || break
     sleep 2
   done
-  finish 1 "The store is installed, but its address $SHOP_URL does not open: the ingress controller at $SHOP_CHECK_ADDRESS $why. Check that the ingress controller (Traefik) runs and that no other Ingress holds the host ${authority%%:*}, then change the store again or delete it."
+  finish 1 "The store is installed, but its address $SHOP_URL does not open: the ingress controller at $SHOP_CHECK_ADDRESS $why. Check that the ingress controller (Traefik) runs and that no other Ingress holds the host ${authority%%:*}, then change the store again or delete it." ShopUnreachable
 }
 
 # Kubernetes stops the pod (TERM) when the platform ends the operation early; say so and go.

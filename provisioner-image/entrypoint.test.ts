@@ -157,39 +157,49 @@ esac
   });
 
   describe('with a shop check', () => {
-    /** An install whose stand-in `wget` (the ingress controller) answers `answer` (shell). */
-    function installWithIngress(answer: string) {
+    /**
+     * An install whose stand-in `nc` plays the ingress controller: it records where it was
+     * sent and the request, and answers `answer` (an HTTP response), or fails as `failure` says.
+     */
+    function installWithIngress({ answer = '', failure = '' }: { answer?: string; failure?: string }) {
       const { dir, env } = fakeHelm('provisioner-shop-', 'true');
-      writeFileSync(path.join(dir, 'wget'), `#!/bin/sh\necho "$*" >> "${dir}/wget-calls"\n${answer}\n`);
-      chmodSync(path.join(dir, 'wget'), 0o755);
+      writeFileSync(path.join(dir, 'answer'), answer);
+      writeFileSync(path.join(dir, 'failure'), failure);
+      writeFileSync(path.join(dir, 'nc'), `#!/bin/sh
+echo "$1 $2 $3 $4" >> "${dir}/nc-calls"
+${failure ? `cat "${dir}/failure" >&2; exit 1` : `shift 5; "$@" < "${dir}/answer" > "${dir}/request"`}
+`);
+      chmodSync(path.join(dir, 'nc'), 0o755);
       const result = spawnSync('sh', [entrypoint], {
         encoding: 'utf8',
         env: { ...env, SHOP_URL: 'http://shop1.localhost:8081/', SHOP_CHECK_ADDRESS: '10.213.0.1:8081', SHOP_CHECK_TRIES: '2' },
       });
       const read = (file: string) => { try { return readFileSync(path.join(dir, file), 'utf8'); } catch { return ''; } };
-      return { code: result.status, stdout: result.stdout, termination: read('termination').trim(), wgetCalls: read('wget-calls').trim().split('\n') };
+      return { code: result.status, stdout: result.stdout, termination: read('termination').trim(), ncCalls: read('nc-calls').trim().split('\n'), request: read('request') };
     }
+    const http = (status: string, body: string) => `HTTP/1.1 ${status}\r\nContent-Type: application/json\r\n\r\n${body}`;
 
     it("is ready only once the shop's Store API answers through the ingress controller, asked with the shop's host", () => {
-      const result = installWithIngress(`echo '[{"slug":"sample-product"}]'`);
+      const result = installWithIngress({ answer: http('200 OK', '[{"slug":"sample-product"}]') });
       expect(result.code).toBe(0);
-      expect(result.wgetCalls).toEqual(['-q -T 10 -O - --header Host: shop1.localhost:8081 http://10.213.0.1:8081/wp-json/wc/store/v1/products']);
+      expect(result.ncCalls).toEqual(['-w 10 10.213.0.1 8081']);
+      expect(result.request).toBe('GET /wp-json/wc/store/v1/products HTTP/1.0\r\nHost: shop1.localhost:8081\r\nUser-Agent: storefleet-provisioner\r\n\r\n');
       expect(result.stdout).toContain('"step":"shop","status":"succeeded","message":"http://shop1.localhost:8081/ opens');
     });
 
     it('fails with what the ingress controller said and what to do, when the address does not open', () => {
-      const result = installWithIngress(`echo 'wget: server returned error: HTTP/1.1 404 Not Found' >&2; exit 1`);
+      const result = installWithIngress({ failure: "nc: can't connect to remote host (10.213.0.1): Connection refused" });
       expect(result.code).toBe(1);
-      expect(result.wgetCalls).toHaveLength(2);
+      expect(result.ncCalls).toHaveLength(2);
       expect(result.termination).toBe('The store is installed, but its address http://shop1.localhost:8081/ does not open: the ingress controller at 10.213.0.1:8081 '
-        + 'answered: server returned error: HTTP/1.1 404 Not Found. Check that the ingress controller (Traefik) runs and that no other Ingress holds the host '
-        + 'shop1.localhost, then change the store again or delete it.');
+        + "answered: can't connect to remote host (10.213.0.1): Connection refused. Check that the ingress controller (Traefik) runs and that no other Ingress holds the host "
+        + 'shop1.localhost, then change the store again or delete it.\ncode: ShopUnreachable');
     });
 
-    it('does not take another page for the shop', () => {
-      const result = installWithIngress(`echo '<html>another site</html>'`);
-      expect(result.code).toBe(1);
-      expect(result.termination).toContain("answered with something other than the Store API's product list");
+    it('says what the controller answered instead: a 404 (no route for the host), or another page', () => {
+      expect(installWithIngress({ answer: http('404 Not Found', '404 page not found') }).termination).toContain('at 10.213.0.1:8081 answered: HTTP/1.1 404 Not Found.');
+      expect(installWithIngress({ answer: http('200 OK', '<html>another site</html>') }).termination)
+        .toContain("answered with something other than the Store API's product list");
     });
   });
 
