@@ -19,10 +19,18 @@ if [ "${STOREFLEET_START_LOCKED:-}" != 1 ]; then
 fi
 
 bash "$CLUSTER_DIR/../scripts/setup-machine.sh"
-BIN=$(bash "$CLUSTER_DIR/build-kube.sh")
-ADDONS_BIN=$(bash "$CLUSTER_DIR/build-addons.sh")
-NETPOL_BIN=$(bash "$CLUSTER_DIR/build-kube-router.sh")
-INGRESS_BIN=$(bash "$CLUSTER_DIR/build-traefik.sh")
+# The Go builds are independent: on a cold machine they run side by side, so one's module
+# downloads overlap another's compile; warm, each prints its cached bin dir at once.
+BUILDS=$(mktemp -d)
+build_pids=()
+for component in kube addons kube-router traefik; do
+  bash "$CLUSTER_DIR/build-$component.sh" >"$BUILDS/$component" &
+  build_pids+=("$!")
+done
+for pid in "${build_pids[@]}"; do wait "$pid" || die "a build failed (its log is above)"; done
+BIN=$(cat "$BUILDS/kube") ADDONS_BIN=$(cat "$BUILDS/addons")
+NETPOL_BIN=$(cat "$BUILDS/kube-router") INGRESS_BIN=$(cat "$BUILDS/traefik")
+rm -rf "$BUILDS"
 TOOLS=$(bash "$CLUSTER_DIR/tools.sh")
 KUBECTL=("$TOOLS/kubectl" --kubeconfig "$KUBECONFIG_ADMIN")
 
