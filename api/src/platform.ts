@@ -70,7 +70,9 @@ export async function startPlatform(kubeConfig: k8s.KubeConfig, config: Config, 
   const streams = new StreamLimits(edge.streams);
   // A token taken away (or narrowed) ends the streams it opened.
   tokens.onRevoked((hashes) => streams.revoke(hashes));
-  const shopHealth = new ShopHealthProbe(kube.batch, { ingressAddress: config.operations.shopCheckAddress });
+  // Only through the platform's own ingress controller, never wherever a shop's host points.
+  const shopAddressed = config.operations.shopCheckAddress;
+  const shopHealth = shopAddressed ? new ShopHealthProbe(kube.batch, { ingressAddress: shopAddressed }) : undefined;
   const app = createApp({
     kube, cache, reader, operations, logger, metrics, logs, activity, shopHealth,
     tokens, streams, edge, baseDomain: config.baseDomain,

@@ -121,7 +121,7 @@ export function storesRouter(deps: StoreRouteDeps): { api: Router; seed: Router 
   // The shop as a shopper sees it: versions, the Store API, the last cron run (shop-health.ts).
   router.get('/:name/health', validate({ params: storeParams }), async (ctx) => {
     const store = await visibleStore(ctx, input(ctx).params.name);
-    if (!deps.shopHealth) throw new HttpError(404, 'health_unavailable', 'This API does not check shops.');
+    if (!deps.shopHealth) throw new HttpError(404, 'health_unavailable', 'This API does not check shops: STOREFLEET_SHOP_CHECK_ADDRESS names no ingress controller.');
     if (store.state.phase !== 'Ready' || !store.url) throw new HttpError(409, 'store_not_ready', `The store is ${store.state.phase}: its shop is checked once it is Ready.`);
     ctx.body = { health: await deps.shopHealth.check(store.name, store.url) };
   });

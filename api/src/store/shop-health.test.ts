@@ -45,13 +45,13 @@ describe('ShopHealthProbe', () => {
   });
   afterAll(() => shop.close());
 
-  it('asks a *.localhost shop on loopback with its own Host, as a browser does, and reports versions, the Store API and the last cron run', async () => {
-    const health = await new ShopHealthProbe(cronJobs, { ingressAddress: '' }).check('shop1', `http://shop1.localhost:${port}/`);
+  it('asks the ingress controller with the shop\'s Host, as a browser does, and reports versions, the Store API and the last cron run', async () => {
+    const health = await new ShopHealthProbe(cronJobs, { ingressAddress: `127.0.0.1:${port}` }).check('shop1', `http://shop1.localhost:${port}/`);
     expect(health).toMatchObject({ wordpress: '6.8.7', woocommerce: '10.0.2', storeApi: { answers: true, detail: 'lists 1 product' }, lastCronRun: '2026-12-07T10:00:00.000Z' });
     expect(seen.map((s) => s.host)).toEqual([`shop1.localhost:${port}`, `shop1.localhost:${port}`]);
   });
 
-  it('asks the ingress controller\'s address when one is configured, and asks again only after its time to keep', async () => {
+  it('never connects where the shop\'s host points, and asks again only after its time to keep', async () => {
     seen.length = 0;
     const probe = new ShopHealthProbe(cronJobs, { ingressAddress: `127.0.0.1:${port}`, ttlMs: 60_000 });
     await probe.check('shop2', 'http://shop2.example.com/');

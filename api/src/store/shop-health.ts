@@ -1,10 +1,11 @@
 // How a store's shop is doing, seen as a shopper and a cron job see it: the WordPress and
 // WooCommerce versions its front page announces, whether the WooCommerce Store API answers
 // with products, and when its wp-cron CronJob last succeeded (WP-Cron also runs WooCommerce's
-// Action Scheduler). Asked through the ingress controller, as a shopper's browser asks, and
-// kept for a few seconds so many viewers cost the shop one request.
+// Action Scheduler). Asked through the ingress controller, with the shop's host, as a
+// shopper's browser asks, and kept for a few seconds so many viewers cost the shop one
+// request. Only ever the platform's own ingress controller: a tenant's host name never
+// decides where the API connects (it could name an address inside the cluster).
 import http from 'node:http';
-import https from 'node:https';
 import type { BatchV1Api } from '@kubernetes/client-node';
 import { storeNamespace } from './names.ts';
 
@@ -38,19 +39,18 @@ export function storeApiVerdict(status: number | undefined, body: string): { ans
 interface Answer { status?: number; body: string }
 
 export interface ShopProbeOptions {
-  /** host:port of the ingress controller (STOREFLEET_SHOP_CHECK_ADDRESS); "" = the shop URL's own host. */
+  /** host:port of the ingress controller (STOREFLEET_SHOP_CHECK_ADDRESS). */
   ingressAddress: string;
   timeoutMs?: number;
   ttlMs?: number;
 }
 
-/** GET `url`, sent to the ingress controller's address with the shop's Host when one is configured. */
+/** GET `url`'s path from the ingress controller, with the shop's Host. */
 function get(url: URL, { ingressAddress, timeoutMs = 5_000 }: ShopProbeOptions): Promise<Answer> {
-  const [host, port] = ingressAddress ? ingressAddress.split(':') : [loopbackFor(url.hostname), url.port];
-  const client = url.protocol === 'https:' && !ingressAddress ? https : http;
+  const [host, port] = ingressAddress.split(':');
   return new Promise((resolve) => {
-    const request = client.get({
-      host, port: port || undefined, path: `${url.pathname}${url.search}`, servername: url.hostname,
+    const request = http.get({
+      host, port, path: `${url.pathname}${url.search}`,
       headers: { host: url.host, 'user-agent': 'storefleet-health' }, timeout: timeoutMs,
     }, (response) => {
       let body = '';
@@ -63,9 +63,6 @@ function get(url: URL, { ingressAddress, timeoutMs = 5_000 }: ShopProbeOptions):
     request.on('error', (error) => resolve({ body: error.message }));
   });
 }
-
-/** `*.localhost` is loopback (RFC 6761), as browsers resolve it; Node's resolver does not. */
-const loopbackFor = (hostname: string) => (hostname === 'localhost' || hostname.endsWith('.localhost') ? '127.0.0.1' : hostname);
 
 export class ShopHealthProbe {
   private readonly recent = new Map<string, { at: number; health: Promise<ShopHealth> }>();
