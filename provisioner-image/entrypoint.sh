@@ -20,6 +20,9 @@
 # summary to /dev/termination-log, and exits non-zero with a plain reason on failure.
 set -u
 
+# Exit code of a failure that trying the whole operation again would not mend: the
+# operation Job's podFailurePolicy fails the Job at once (api/src/provisioning/job.ts).
+NO_RETRY=3
 CHART=${CHART:-/chart}
 HELM_TIMEOUT=${HELM_TIMEOUT:-5m}
 TERMINATION_LOG=${TERMINATION_LOG:-/dev/termination-log}
@@ -138,7 +141,7 @@ recover_pending() {
 # check_shop — whether the shop opens where the platform says it does: the ingress controller
 # routes SHOP_URL's host to WordPress and the WooCommerce Store API lists products there.
 # A new Ingress takes the controller a moment to learn; anything else is for a person to mend.
-# Asked with busybox nc: its wget crashes in some static builds. `-e` runs the request's
+# Asked with busybox nc (its wget crashes in some static builds), within 20 s an attempt. `-e` runs the request's
 # writer and the answer's reader on the socket, so the request side stays open until the
 # answer is in (a half-closed request is a closed client to Traefik).
 check_shop() {
@@ -150,7 +153,7 @@ check_shop() {
   while :; do
     : >"$WORK/shop.answer"
     # shellcheck disable=SC2016  # expanded by the sh that nc runs, with the two files as $0 and $1
-    if nc -w 10 "${SHOP_CHECK_ADDRESS%:*}" "${SHOP_CHECK_ADDRESS##*:}" -e sh -c 'cat "$0"; cat >"$1"' "$WORK/shop.request" "$WORK/shop.answer" 2>"$WORK/shop.err"; then
+    if timeout 20 nc -w 10 "${SHOP_CHECK_ADDRESS%:*}" "${SHOP_CHECK_ADDRESS##*:}" -e sh -c 'cat "$0"; cat >"$1"' "$WORK/shop.request" "$WORK/shop.answer" 2>"$WORK/shop.err"; then
       status=$(head -n 1 "$WORK/shop.answer" | tr -d '\r')
       case "$status" in
         'HTTP/1.'?' 200'*)
@@ -168,7 +171,7 @@ check_shop() {
     [ "$tries" -lt "${SHOP_CHECK_TRIES:-15}" ] || break
     sleep 2
   done
-  finish 1 "The store is installed, but its address $SHOP_URL does not open: the ingress controller at $SHOP_CHECK_ADDRESS $why. Check that the ingress controller (Traefik) runs and that no other Ingress holds the host ${authority%%:*}, then change the store again or delete it." ShopUnreachable
+  finish "$NO_RETRY" "The store is installed, but its address $SHOP_URL does not open: the ingress controller at $SHOP_CHECK_ADDRESS $why. Check that the ingress controller (Traefik) runs and that no other Ingress holds the host ${authority%%:*}, then change the store again or delete it." ShopUnreachable
 }
 
 # Kubernetes stops the pod (TERM) when the platform ends the operation early; say so and go.

@@ -66,6 +66,7 @@ describe('a shop that cannot be had', () => {
 
   it('fails when the ingress controller does not answer where shops open, naming it', async () => {
     const { rest, name, store } = await failedStore({ ...shop.env, STOREFLEET_SHOP_CHECK_ADDRESS: '10.213.0.1:1' });
+    expect(store.state.code).toBe('ShopUnreachable');
     expect(store.state.message).toBe(`The store is installed, but its address http://${name}.localhost:${shop.port}/ does not open: the ingress controller at 10.213.0.1:1 `
       + `answered: can't connect to remote host (10.213.0.1): Connection refused. Check that the ingress controller (Traefik) runs and that no other Ingress holds the host ${name}.localhost, then change the store again or delete it.`);
     await rest.remove(name);

@@ -25,6 +25,8 @@ const STATUS_FILE = '/tmp/storefleet-woocommerce-status';
 const PERMANENT_FAILURE = 2;
 const WOOCOMMERCE_MISSING = 3;
 const SAMPLE_PRODUCT = 'sample-product';
+/** When the platform set the shop up (the option's value); absent until it has. */
+const SHOP_CONFIGURED = 'storefleet_shop_configured';
 
 function say(string $message): void {
 	fwrite(STDOUT, "storefleet: $message\n");
@@ -76,18 +78,20 @@ if ($phase === 'all') {
 if ($phase === 'verify') {
 	// What a shopper's browser asks first, through the Service the ingress routes to (a fresh
 	// WordPress pod may still be warming up, and a new pod's first packets may be dropped).
-	$products = setting('STORE_SERVICE_URL') . '/wp-json/wc/store/v1/products?slug=' . SAMPLE_PRODUCT;
+	// Any list will do: after the first setup the products are the shop admin's to change.
+	$products = setting('STORE_SERVICE_URL') . '/wp-json/wc/store/v1/products';
 	$context = stream_context_create(['http' => ['timeout' => 10, 'ignore_errors' => true]]);
 	for ($attempt = 1; ; $attempt++) {
 		$body = @file_get_contents($products, false, $context);
 		$status = isset($http_response_header[0]) ? $http_response_header[0] : 'no answer';
 		$listed = is_string($body) ? json_decode($body, true) : null;
-		if (is_array($listed) && array_filter($listed, fn ($item) => ($item['slug'] ?? '') === SAMPLE_PRODUCT)) {
-			say("the Store API lists the sample product ($products)");
+		if (is_array($listed) && array_is_list($listed)) {
+			$names = implode(', ', array_map(fn ($item) => (string) ($item['name'] ?? '?'), $listed));
+			say('the Store API lists ' . count($listed) . " product(s) through the store's Service ($products): $names");
 			exit(0);
 		}
 		if ($attempt === 30) {
-			finish(1, "setup failed: the shop does not list its sample product: $products answered $status");
+			finish(1, "setup failed: the shop's Store API does not answer with its products: $products answered $status");
 		}
 		sleep(2);
 	}
@@ -138,6 +142,47 @@ require_once ABSPATH . 'wp-admin/includes/upgrade.php';
 require_once ABSPATH . 'wp-admin/includes/plugin.php';
 require_once ABSPATH . 'wp-admin/includes/file.php';
 require_once ABSPATH . 'wp-admin/includes/misc.php';
+
+/** The shop as the platform first sets it up: open, payable, deliverable, with one product. */
+function configure_shop(): void {
+	update_option('woocommerce_default_country', setting('STORE_COUNTRY', 'US:CA'));
+	update_option('woocommerce_currency', setting('STORE_CURRENCY', 'USD'));
+	// Shop, cart, checkout and my-account pages (only those missing).
+	WC_Install::create_pages();
+	// A new WooCommerce shows visitors a "coming soon" page and its admin a setup wizard;
+	// the platform has set the shop up, so it opens at once.
+	update_option('woocommerce_coming_soon', 'no');
+	update_option('woocommerce_onboarding_profile', ['skipped' => true] + (array) get_option('woocommerce_onboarding_profile', []));
+	update_option('woocommerce_task_list_hidden', 'yes');
+	delete_transient('_wc_activation_redirect');
+	// Cash on delivery on; its other settings left as they are.
+	$cod = (array) get_option('woocommerce_cod_settings', []);
+	update_option('woocommerce_cod_settings', ['enabled' => 'yes', 'title' => 'Cash on delivery', 'description' => 'Pay with cash upon delivery.'] + $cod);
+	say('enabled Cash on delivery');
+	// A shipping method for addresses no zone covers, else a physical product cannot be bought.
+	$everywhere = new WC_Shipping_Zone(0);
+	if (!$everywhere->get_shipping_methods()) {
+		$everywhere->add_shipping_method('free_shipping');
+		say('added free shipping for every address');
+	}
+	// The shop is the front page, unless one was chosen already.
+	if (get_option('show_on_front') === 'posts' && (int) get_option('page_on_front') === 0 && ($shop = wc_get_page_id('shop')) > 0) {
+		update_option('show_on_front', 'page');
+		update_option('page_on_front', $shop);
+		say('the shop page is the front page');
+	}
+	if (!get_page_by_path(SAMPLE_PRODUCT, OBJECT, 'product')) {
+		$product = new WC_Product_Simple();
+		$product->set_name('Sample product');
+		$product->set_slug(SAMPLE_PRODUCT);
+		$product->set_regular_price('9.99');
+		$product->set_manage_stock(true);
+		$product->set_stock_quantity(100);
+		$product->set_status('publish');
+		$product->save();
+		say('created the sample product (9.99, 100 in stock)');
+	}
+}
 
 $title = setting('STORE_TITLE', 'My Store');
 $adminUser = setting('ADMIN_USER', 'admin');
@@ -240,45 +285,13 @@ switch ($phase) {
 		}
 		$admin = get_user_by('login', $adminUser);
 		wp_set_current_user($admin ? $admin->ID : 0);
-		update_option('woocommerce_default_country', setting('STORE_COUNTRY', 'US:CA'));
-		update_option('woocommerce_currency', setting('STORE_CURRENCY', 'USD'));
-		// Shop, cart, checkout and my-account pages (only those missing).
-		WC_Install::create_pages();
-		// A new WooCommerce shows visitors a "coming soon" page and its admin a setup wizard;
-		// the platform has set the shop up, so it opens at once.
-		update_option('woocommerce_coming_soon', 'no');
-		update_option('woocommerce_onboarding_profile', ['skipped' => true] + (array) get_option('woocommerce_onboarding_profile', []));
-		update_option('woocommerce_task_list_hidden', 'yes');
-		delete_transient('_wc_activation_redirect');
-		// Cash on delivery on; its other settings left as the shop's admin made them.
-		$cod = (array) get_option('woocommerce_cod_settings', []);
-		if (($cod['enabled'] ?? '') !== 'yes') {
-			update_option('woocommerce_cod_settings', ['enabled' => 'yes', 'title' => 'Cash on delivery', 'description' => 'Pay with cash upon delivery.'] + $cod);
-			say('enabled Cash on delivery');
-		}
-		// A shipping method for addresses no zone covers, else a physical product cannot be bought.
-		$everywhere = new WC_Shipping_Zone(0);
-		if (!$everywhere->get_shipping_methods()) {
-			$everywhere->add_shipping_method('free_shipping');
-			say('added free shipping for every address');
-		}
-		// The shop is the front page, unless the shop's admin has chosen one.
-		if (get_option('show_on_front') === 'posts' && (int) get_option('page_on_front') === 0 && ($shop = wc_get_page_id('shop')) > 0) {
-			update_option('show_on_front', 'page');
-			update_option('page_on_front', $shop);
-			say('the shop page is the front page');
-		}
-		// Created once: a later run never resets its price or the stock orders have used.
-		if (!get_page_by_path(SAMPLE_PRODUCT, OBJECT, 'product')) {
-			$product = new WC_Product_Simple();
-			$product->set_name('Sample product');
-			$product->set_slug(SAMPLE_PRODUCT);
-			$product->set_regular_price('9.99');
-			$product->set_manage_stock(true);
-			$product->set_stock_quantity(100);
-			$product->set_status('publish');
-			$product->save();
-			say('created the sample product (9.99, 100 in stock)');
+		// Once per store: from then on the shop is its admin's, and an upgrade or a plan change
+		// never reopens a closed shop, turns a payment method back on or brings back a product.
+		if (get_option(SHOP_CONFIGURED)) {
+			say('the shop was set up on ' . get_option(SHOP_CONFIGURED) . '; its settings are left as its admin made them');
+		} else {
+			configure_shop();
+			update_option(SHOP_CONFIGURED, gmdate('Y-m-d\TH:i:s\Z'));
 		}
 		$message = 'WooCommerce ' . WC()->version . ' is active';
 		file_put_contents(STATUS_FILE, $message);

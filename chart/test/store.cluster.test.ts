@@ -196,7 +196,8 @@ describe('a real store: WordPress and MariaDB from Debian packages', () => {
   it('installed, activated and configured WooCommerce from its checked zip, and says so in the termination message', async () => {
     const log = kubectl('logs', 'job/shop1-setup');
     for (const line of ['installed WooCommerce from /opt/woocommerce-source/', 'activated WooCommerce', 'enabled Cash on delivery', 'added free shipping for every address',
-      'the shop page is the front page', 'created the sample product (9.99, 100 in stock)', 'the Store API lists the sample product (http://shop1-wordpress/wp-json/wc/store/v1/products']) {
+      'the shop page is the front page', 'created the sample product (9.99, 100 in stock)',
+      "the Store API lists 1 product(s) through the store's Service (http://shop1-wordpress/wp-json/wc/store/v1/products): Sample product"]) {
       expect(log).toContain(`storefleet: ${line}`);
     }
     const summary = /^WordPress is set up at http:\/\/shop\.localhost; WooCommerce \d+\.\d+\.\d+ is active$/;
@@ -277,8 +278,13 @@ describe('a real store: WordPress and MariaDB from Debian packages', () => {
     const log = kubectl('logs', 'job/shop1-setup');
     expect(log).toMatch(/storefleet: WordPress 6\.8\.\d+ is already installed/);
     expect(log).not.toContain('installed WordPress 6');
-    // Set up once: a second run creates no second product and resets no stock.
+    // Set up once: a second run leaves the shop as its admin made it, creates no second
+    // product and resets no stock (one was sold).
+    expect(log).toMatch(/storefleet: the shop was set up on \d{4}-\d\d-\d\dT[\d:]+Z; its settings are left as its admin made them/);
     expect(log).not.toContain('created the sample product');
+    expect(log).not.toContain('enabled Cash on delivery');
+    expect(sql("SELECT meta_value FROM wp_postmeta WHERE meta_key = '_stock' AND post_id = (SELECT ID FROM wp_posts WHERE post_name = 'sample-product' AND post_type = 'product')"))
+      .toMatch(/^99(\.0+)?$/);
     expect(sql("SELECT COUNT(*) FROM wp_posts WHERE post_type = 'product' AND post_name = 'sample-product'")).toBe('1');
     expect(await readPost(postId)).toEqual({ status: 200, title: postTitle });
     expect(await readOrder(orderId)).toEqual(keptOrder());

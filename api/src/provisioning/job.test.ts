@@ -24,6 +24,7 @@ describe('buildOperationJob', () => {
     expect(pod.restartPolicy).toBe('Never');
     expect(job.spec).toMatchObject({ backoffLimit: 1, activeDeadlineSeconds: 720, ttlSecondsAfterFinished: 3600 });
     expect(job.spec!.suspend).toBeUndefined();
+    expect(job.spec!.podFailurePolicy!.rules).toEqual([{ action: 'FailJob', onExitCodes: { containerName: 'provisioner', operator: 'In', values: [3] } }]);
   });
 
   it('waits suspended for the provisioning queue when the platform has one', () => {

@@ -93,6 +93,9 @@ export function buildOperationJob(request: OperationRequest, settings: Provision
       // A suspended Job's deadline clock does not run: it starts when the queue resumes it.
       ...(settings.queued ? { suspend: true } : {}),
       backoffLimit: settings.backoffLimit,
+      // The provisioner exits 3 when trying the whole operation again would not mend what
+      // failed (the shop does not open through the ingress controller): no retry then.
+      podFailurePolicy: { rules: [{ action: 'FailJob', onExitCodes: { containerName: 'provisioner', operator: 'In', values: [3] } }] },
       activeDeadlineSeconds: perTry * (settings.backoffLimit + 1),
       ttlSecondsAfterFinished: settings.ttlSecondsAfterFinished,
       template: {

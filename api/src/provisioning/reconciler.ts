@@ -164,7 +164,7 @@ export class Reconciler {
     if (!log) log = earlier?.log ?? '';
     if (earlier?.message) ({ message, code } = earlier);
     if (!message) message = job.status?.conditions?.find((c) => c.status === 'True')?.message ?? '';
-    const setup = await this.setupOutcome(store);
+    const setup = await this.setupOutcome(store, job);
     if (operationSucceeded(job, cache.pods.list())) message = [message, setup].filter(Boolean).join(' ');
     // The store's own setup says what to mend (a bad plugin zip, a plugin that will not
     // activate) far better than Helm's "job failed" that the provisioner saw of it.
@@ -178,10 +178,14 @@ export class Reconciler {
    * What the store's own setup step said, e.g. whether WooCommerce is active or why not: its
    * pod's termination message (the chart's setup Job, `<release>-setup`).
    */
-  private async setupOutcome(store: string): Promise<string> {
+  private async setupOutcome(store: string, operation: k8s.V1Job): Promise<string> {
     const setupJob = `${store}-setup`;
     const pods = await this.deps.kube.core.listNamespacedPod({ namespace: storeNamespace(store), labelSelector: `job-name=${setupJob}` }).catch(() => undefined);
-    return newestPod(pods?.items ?? [], setupJob)?.status?.containerStatuses?.find((status) => status.name === 'setup')?.state?.terminated?.message?.trim() ?? '';
+    const pod = newestPod(pods?.items ?? [], setupJob);
+    // Helm keeps a hook's Job until the next one replaces it: one older than this operation
+    // speaks of an earlier one.
+    if (!pod || new Date(pod.metadata!.creationTimestamp!) < new Date(operation.metadata!.creationTimestamp!)) return '';
+    return pod.status?.containerStatuses?.find((status) => status.name === 'setup')?.state?.terminated?.message?.trim() ?? '';
   }
 
   /**

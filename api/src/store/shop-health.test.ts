@@ -59,6 +59,15 @@ describe('ShopHealthProbe', () => {
     expect(seen).toEqual([{ host: 'shop2.example.com', url: '/' }, { host: 'shop2.example.com', url: '/wp-json/wc/store/v1/products?per_page=1' }]);
   });
 
+  it('gives up on a shop that answers too slowly, within its time in all', async () => {
+    const slow = http.createServer((_request, response) => { response.write('<meta'); setTimeout(() => response.end('>'), 2_000); });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const health = await new ShopHealthProbe(cronJobs, { ingressAddress: `127.0.0.1:${(slow.address() as AddressInfo).port}`, timeoutMs: 300 }).check('shop4', 'http://shop4.localhost/');
+    slow.close();
+    // Had it waited for the whole answer, it would say what came instead of a product list.
+    expect(health.storeApi).toEqual({ answers: false, detail: 'no answer within 0.3 s' });
+  });
+
   it('says the shop does not answer, without versions, when nothing listens', async () => {
     const health = await new ShopHealthProbe({ readNamespacedCronJob: async () => { throw new Error('404'); } } as unknown as BatchV1Api, { ingressAddress: '127.0.0.1:1' })
       .check('shop3', 'http://shop3.localhost/');

@@ -45,13 +45,13 @@ export interface ShopProbeOptions {
   ttlMs?: number;
 }
 
-/** GET `url`'s path from the ingress controller, with the shop's Host. */
+/** GET `url`'s path from the ingress controller, with the shop's Host, answered within `timeoutMs` in all. */
 function get(url: URL, { ingressAddress, timeoutMs = 5_000 }: ShopProbeOptions): Promise<Answer> {
   const [host, port] = ingressAddress.split(':');
   return new Promise((resolve) => {
     const request = http.get({
       host, port, path: `${url.pathname}${url.search}`,
-      headers: { host: url.host, 'user-agent': 'storefleet-health' }, timeout: timeoutMs,
+      headers: { host: url.host, 'user-agent': 'storefleet-health' }, signal: AbortSignal.timeout(timeoutMs),
     }, (response) => {
       let body = '';
       response.setEncoding('utf8');
@@ -59,8 +59,7 @@ function get(url: URL, { ingressAddress, timeoutMs = 5_000 }: ShopProbeOptions):
       response.on('end', () => resolve({ status: response.statusCode, body }));
       response.on('error', (error) => resolve({ body: error.message }));
     });
-    request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)));
-    request.on('error', (error) => resolve({ body: error.message }));
+    request.on('error', (error) => resolve({ body: error.name === 'AbortError' ? `no answer within ${timeoutMs / 1000} s` : error.message }));
   });
 }
 
