@@ -101,7 +101,13 @@ export function buildOpenApiDocument() {
       },
       '/api/v1/stores/{name}': {
         parameters: [nameParameter],
-        get: { operationId: 'getStore', responses: { 200: storeAnswer('The store and its state'), ...errors(400, 404, ...anyRoute) } },
+        get: {
+          operationId: 'getStore',
+          responses: {
+            200: { description: 'The store and its state; for a Ready store, its shop\'s last known health', ...json({ type: 'object', properties: { store: ref('StoreView'), health: ref('ShopHealth') } }) },
+            ...errors(400, 404, ...anyRoute),
+          },
+        },
         patch: {
           operationId: 'changeStore',
           requestBody: { required: true, ...json(jsonSchema(changeStoreBody)) },

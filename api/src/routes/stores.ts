@@ -99,7 +99,10 @@ export function storesRouter(deps: StoreRouteDeps): { api: Router; seed: Router 
   });
 
   router.get('/:name', validate({ params: storeParams }), async (ctx) => {
-    ctx.body = { store: await visibleStore(ctx, input(ctx).params.name) };
+    const store = await visibleStore(ctx, input(ctx).params.name);
+    // A Ready shop's last known health, never waited for (…/health waits for a fresh one).
+    const health = store.state.phase === 'Ready' && store.url ? deps.shopHealth?.latest(store.name, store.url) : undefined;
+    ctx.body = health ? { store, health } : { store };
   });
 
   router.patch('/:name', validate({ params: storeParams, body: changeStoreBody }), async (ctx) => {

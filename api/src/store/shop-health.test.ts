@@ -68,6 +68,12 @@ describe('ShopHealthProbe', () => {
     expect(health.storeApi).toEqual({ answers: false, detail: 'no answer within 0.3 s' });
   });
 
+  it('tells what it last knew without waiting, and asks again in the background', async () => {
+    const probe = new ShopHealthProbe(cronJobs, { ingressAddress: `127.0.0.1:${port}`, ttlMs: 0 });
+    expect(probe.latest('shop5', 'http://shop5.localhost/')).toBeUndefined();
+    await expect.poll(() => probe.latest('shop5', 'http://shop5.localhost/')?.wordpress).toBe('6.8.7');
+  });
+
   it('says the shop does not answer, without versions, when nothing listens', async () => {
     const health = await new ShopHealthProbe({ readNamespacedCronJob: async () => { throw new Error('404'); } } as unknown as BatchV1Api, { ingressAddress: '127.0.0.1:1' })
       .check('shop3', 'http://shop3.localhost/');

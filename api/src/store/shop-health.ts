@@ -64,7 +64,7 @@ function get(url: URL, { ingressAddress, timeoutMs = 5_000 }: ShopProbeOptions):
 }
 
 export class ShopHealthProbe {
-  private readonly recent = new Map<string, { at: number; health: Promise<ShopHealth> }>();
+  private readonly recent = new Map<string, { at: number; health: Promise<ShopHealth>; known?: ShopHealth }>();
 
   private readonly batch: BatchV1Api;
   private readonly options: ShopProbeOptions;
@@ -79,10 +79,20 @@ export class ShopHealthProbe {
     const key = `${store} ${shopUrl}`;
     const kept = this.recent.get(key);
     if (kept && Date.now() - kept.at < (this.options.ttlMs ?? 10_000)) return kept.health;
-    const health = this.probe(store, shopUrl);
-    this.recent.set(key, { at: Date.now(), health });
+    const entry: { at: number; health: Promise<ShopHealth>; known?: ShopHealth } = { at: Date.now(), health: this.probe(store, shopUrl), known: kept?.known };
+    void entry.health.then((health) => (entry.known = health));
+    this.recent.set(key, entry);
     if (this.recent.size > 1000) this.recent.delete(this.recent.keys().next().value!);
-    return health;
+    return entry.health;
+  }
+
+  /**
+   * What is known of the shop's health without waiting: the last answer, if any, while a
+   * stale one is asked again in the background (GET /stores/:name must not wait on a shop).
+   */
+  latest(store: string, shopUrl: string): ShopHealth | undefined {
+    void this.check(store, shopUrl);
+    return this.recent.get(`${store} ${shopUrl}`)?.known;
   }
 
   private async probe(store: string, shopUrl: string): Promise<ShopHealth> {
