@@ -166,6 +166,8 @@ describe('the seed\'s journey', () => {
     expect(money(order.cartTotals.total_price, order.cartTotals.currency_minor_unit)).toBe('9.99');
     const health = (await rest.call('GET', `/api/v1/stores/${STORE}/health`)).body.health;
     expect(health).toMatchObject({ wordpress: expect.stringMatching(/^6\.8\./), woocommerce: expect.stringMatching(/^\d+\.\d+\.\d+$/), storeApi: { answers: true } });
+    // The store's own GET carries what is known of its shop.
+    expect((await rest.get(STORE)).body.health).toMatchObject({ woocommerce: health.woocommerce, storeApi: { answers: true } });
 
     expect((await rest.call('DELETE', `/stores/${STORE}`)).status).toBe(202);
     await waitForGone(rest, STORE, INSTALL_TIMEOUT);
