@@ -10,7 +10,7 @@ export type BlockerCode = (typeof BLOCKER_CODES)[number];
  * Why the provisioner failed, as it says on the last line of its termination message
  * (`code: <Code>`, provisioner-image/entrypoint.sh); the API carries it as the state's `code`.
  */
-export const PROVISIONER_CODES = ['QuotaExceeded', 'SettingsRejected', 'NotReadyInTime', 'ProvisionerForbidden', 'HelmFailed', 'ShopUnreachable', 'Stopped', 'UnknownOperation'] as const;
+export const PROVISIONER_CODES = ['QuotaExceeded', 'SettingsRejected', 'NotReadyInTime', 'ProvisionerForbidden', 'HelmFailed', 'SetupFailed', 'ShopUnreachable', 'Stopped', 'UnknownOperation'] as const;
 export type ProvisionerCode = (typeof PROVISIONER_CODES)[number];
 
 /** Every `reason` a store state or `status` event can carry. */

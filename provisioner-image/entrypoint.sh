@@ -62,6 +62,8 @@ plain_reason() {
       echo "QuotaExceeded The store needs more resources than its plan allows; choose a larger plan." ;;
     *"values don't meet the specifications of the schema"*|*"values.schema.json"*)
       echo "SettingsRejected The store settings were rejected by the chart: $(printf '%s' "$1" | grep -m1 -- '- at ' | sed 's/^ *- //')" ;;
+    *"failed post-install"*|*"failed post-upgrade"*)
+      echo "SetupFailed The store's setup step failed; its own reason is in its log: kubectl -n $NAMESPACE logs job/$RELEASE-setup" ;;
     *"context deadline exceeded"*|*"timed out waiting"*|*"not ready"*)
       echo "NotReadyInTime The store did not become ready within $HELM_TIMEOUT; its pods were not ready. Check the store's events and retry." ;;
     *"is forbidden"*)
@@ -74,7 +76,9 @@ plain_reason() {
 # fail HELM_OUTPUT — ends the operation with plain_reason's code and words.
 fail() {
   reason=$(plain_reason "$1")
-  finish 1 "${reason#* }" "${reason%% *}"
+  # The setup Job has had its own retries: running the whole operation again would not mend it.
+  case "$reason" in SetupFailed*) exit_code=$NO_RETRY ;; *) exit_code=1 ;; esac
+  finish "$exit_code" "${reason#* }" "${reason%% *}"
 }
 
 # helm_says LINE — a line of Helm's --debug output in fewer words, or nothing for the chart's

@@ -79,6 +79,12 @@ describe('provisioner entrypoint', () => {
     expect(result.lines.at(-1)).toMatchObject({ step: 'done', status: 'failed' });
   });
 
+  it('says a failed setup hook is the setup\'s, where its reason is, and does not retry the operation', () => {
+    const result = run({ operation: 'install', failWith: 'Error: release shop1 failed, and has been uninstalled due to rollback-on-failure being set: failed post-install: resource Job/store-shop1/shop1-setup not ready. status: Failed' });
+    expect(result.code).toBe(3);
+    expect(result.termination).toBe("The store's setup step failed; its own reason is in its log: kubectl -n store-shop1 logs job/shop1-setup\ncode: SetupFailed");
+  });
+
   it('names the quota when the plan is too small', () => {
     const result = run({ operation: 'upgrade', failWith: 'Error: pods "x" is forbidden: exceeded quota: store-quota' });
     expect(result.termination).toBe('The store needs more resources than its plan allows; choose a larger plan.\ncode: QuotaExceeded');

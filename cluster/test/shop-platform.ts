@@ -18,6 +18,10 @@ export function shopPlatform() {
     port: ingress.port,
     values,
     /** The API's settings for it. */
-    env: { STOREFLEET_PLATFORM_VALUES: JSON.stringify(values), STOREFLEET_SHOP_CHECK_ADDRESS: ingress.checkAddress },
+    env: {
+      STOREFLEET_PLATFORM_VALUES: JSON.stringify(values), STOREFLEET_SHOP_CHECK_ADDRESS: ingress.checkAddress,
+      // WordPress, its database and WooCommerce's setup on 2 shared cores: the API's default.
+      STOREFLEET_HELM_TIMEOUT_SECONDS: '300',
+    },
   };
 }

@@ -168,7 +168,7 @@ export class Reconciler {
     if (operationSucceeded(job, cache.pods.list())) message = [message, setup].filter(Boolean).join(' ');
     // The store's own setup says what to mend (a bad plugin zip, a plugin that will not
     // activate) far better than Helm's "job failed" that the provisioner saw of it.
-    else if (setup.startsWith(SETUP_FAILED)) message = `${setup} (${message})`;
+    else if (setup.startsWith(SETUP_FAILED)) ({ message, code } = { message: `${setup} (${message})`, code: 'SetupFailed' });
     await saveOperationRecord(kube, store, { job: jobName, storeUid, message, ...(code ? { code } : {}), log, final: true });
     logger.info({ store, job: jobName }, 'saved operation record');
     return message;

@@ -123,6 +123,12 @@ describe('the reason code a failed operation carries', () => {
       .toMatchObject({ phase: 'Failed', reason: 'InstallFailed', code: 'QuotaExceeded', message: quota });
   });
 
+  it('is the saved record\'s when the reconciler gave the store\'s own setup the last word, the pod still there', () => {
+    const setup = 'setup failed: WooCommerce is not available: the zip does not match its checksum';
+    expect(deriveState({ namespace, job: failed, pod: pod('Failed', 'The store\'s setup step failed.\ncode: SetupFailed\n'), savedMessage: setup, savedCode: 'SetupFailed' }))
+      .toMatchObject({ phase: 'Failed', code: 'SetupFailed', message: setup });
+  });
+
   it('comes from the saved record once the pod is gone, and is absent when none was given', () => {
     expect(deriveState({ namespace, job: failed, savedMessage: quota, savedCode: 'QuotaExceeded' })).toMatchObject({ code: 'QuotaExceeded', message: quota });
     expect(deriveState({ namespace, job: failed, savedMessage: 'Helm said no.' })).not.toHaveProperty('code');

@@ -168,7 +168,11 @@ export function deriveState({ namespace, job, pod, savedMessage, savedCode, pend
       ? `${verb} took longer than the Job's deadline and was stopped.`
       : `${verb} failed${failed.message ? `: ${failed.message}` : '.'}`;
     const reason = `${capitalize(operation.type)}Failed`;
-    return withOperation({ phase: 'Failed', reason, message: why || fallback, since: iso(failed.lastTransitionTime), ...(why && code ? { code } : {}) });
+    // The saved record is the reconciler's last word: the provisioner's, or the store's own
+    // setup's when that says more (provisioning/reconciler.ts).
+    const message = savedMessage || why || fallback;
+    const failureCode = savedCode ?? code;
+    return withOperation({ phase: 'Failed', reason, message, since: iso(failed.lastTransitionTime), ...(message !== fallback && failureCode ? { code: failureCode } : {}) });
   }
   if (job.spec?.suspend && !pod) {
     const place = queuePosition ? `number ${queuePosition} in line` : 'in line';

@@ -39,6 +39,7 @@ const PROVISIONER_NEXT_STEPS: Record<ProvisionerCode, string | undefined> = {
   NotReadyInTime: 'Try the operation again; if it fails again, ask your platform operator to check the store\'s events.',
   ProvisionerForbidden: 'Ask your platform operator to check the provisioner\'s permissions.',
   HelmFailed: undefined,
+  SetupFailed: 'Ask your platform operator to correct the store\'s WooCommerce settings (the reason above says which), then change the store again, or delete it.',
   ShopUnreachable: 'Ask your platform operator to check the ingress controller (Traefik) and that no other Ingress holds the shop\'s host, then change the store again or delete it.',
   Stopped: undefined,
   UnknownOperation: undefined,
