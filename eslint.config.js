@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 const restrictImports = (...patterns) => ['error', { patterns }];
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', 'chart/**', 'coverage/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', 'chart/templates/**', 'chart/files/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -22,6 +22,8 @@ const core = kc.makeApiClient(k8s.CoreV1Api);
 const namespace = uniqueName('p7');
 const release = 'bench';
 const host = `${namespace}.localhost`;
+/** The shop's own authority, as WordPress's WP_HOME names it (else it redirects there). */
+let authority = '';
 let ingressOrigin = '';
 let serviceOrigin = '';
 let productId = 0;
@@ -44,6 +46,7 @@ beforeAll(async () => {
   await core.createNamespacedSecret({ namespace, body: buildCredentialsSecret('bench-credentials') });
   install('--set', 'plan=small');
   ingressOrigin = `http://127.0.0.1:${shop.port}`;
+  authority = `${host}:${shop.port}`;
   // The Service's cluster IP: kube-proxy's rules route this host's own traffic to it too.
   const service = await core.readNamespacedService({ namespace, name: `${release}-wordpress` });
   serviceOrigin = `http://${service.spec!.clusterIP}`;
@@ -57,9 +60,15 @@ afterAll(async () => {
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
-function request(origin: string, method: string, target: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+interface Reply { status: number; body: string; headers: http.IncomingHttpHeaders }
+
+function request(origin: string, method: string, target: string, body?: string, headers: Record<string, string> = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = http.request(new URL(target, origin), { method, agent, headers: { host, ...headers, ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}) } }, (res) => {
+    const req = http.request(new URL(target, origin), {
+      method, agent, headers: { host: authority, ...headers, ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}) },
+      // A shopper gives up after 30 s: an overloaded shop's queue counts as failed requests, not as a bench that never ends.
+      signal: AbortSignal.timeout(30_000),
+    }, (res) => {
       let data = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (data += chunk));
