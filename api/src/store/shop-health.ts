@@ -7,9 +7,8 @@
 // decides where the API connects (it could name an address inside the cluster).
 import http from 'node:http';
 import type { BatchV1Api } from '@kubernetes/client-node';
-import { storeNamespace } from './names.ts';
-
 import type { ShopHealth } from '../../../contract/schemas.ts';
+import { storeNamespace } from './names.ts';
 
 export type { ShopHealth };
 
@@ -38,6 +37,9 @@ export function storeApiVerdict(status: number | undefined, body: string): { ans
 
 interface Answer { status?: number; body: string }
 
+/** A probe asked at `at`, and the last answer one gave (kept across probes for `latest`). */
+interface Probe { at: number; health: Promise<ShopHealth>; known?: ShopHealth }
+
 export interface ShopProbeOptions {
   /** host:port of the ingress controller (STOREFLEET_SHOP_CHECK_ADDRESS). */
   ingressAddress: string;
@@ -64,7 +66,7 @@ function get(url: URL, { ingressAddress, timeoutMs = 5_000 }: ShopProbeOptions):
 }
 
 export class ShopHealthProbe {
-  private readonly recent = new Map<string, { at: number; health: Promise<ShopHealth>; known?: ShopHealth }>();
+  private readonly recent = new Map<string, Probe>();
 
   private readonly batch: BatchV1Api;
   private readonly options: ShopProbeOptions;
@@ -79,7 +81,7 @@ export class ShopHealthProbe {
     const key = `${store} ${shopUrl}`;
     const kept = this.recent.get(key);
     if (kept && Date.now() - kept.at < (this.options.ttlMs ?? 10_000)) return kept.health;
-    const entry: { at: number; health: Promise<ShopHealth>; known?: ShopHealth } = { at: Date.now(), health: this.probe(store, shopUrl), known: kept?.known };
+    const entry: Probe = { at: Date.now(), health: this.probe(store, shopUrl), known: kept?.known };
     void entry.health.then((health) => (entry.known = health));
     this.recent.set(key, entry);
     if (this.recent.size > 1000) this.recent.delete(this.recent.keys().next().value!);
