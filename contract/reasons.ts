@@ -3,7 +3,7 @@
 // reading the message. No dependencies (the elements import this at run time).
 
 /** Conditions that waiting cannot heal; the API ends the operation early with one of these as the reason (store/blockers.ts). */
-export const BLOCKER_CODES = ['ImagePullFailed', 'InvalidImageName', 'PodRefused', 'StorageUnavailable', 'CrashLooping', 'Unschedulable'] as const;
+export const BLOCKER_CODES = ['ImagePullFailed', 'InvalidImageName', 'PodRefused', 'StorageUnavailable', 'CrashLooping', 'Unschedulable', 'NoRoom'] as const;
 export type BlockerCode = (typeof BLOCKER_CODES)[number];
 
 /**
@@ -15,7 +15,7 @@ export type ProvisionerCode = (typeof PROVISIONER_CODES)[number];
 
 /** Every `reason` a store state or `status` event can carry. */
 export const STATE_REASONS = [
-  'NamespaceTerminating', 'Pending', 'Finishing', 'Queued', 'Uninstalled', 'Uninstalling', 'DeleteRequested', 'Running', 'Starting',
+  'NamespaceTerminating', 'Pending', 'Finishing', 'Queued', 'WaitingForRoom', 'Uninstalled', 'Uninstalling', 'DeleteRequested', 'Running', 'Starting',
   'InstallFailed', 'UpgradeFailed', 'RollbackFailed', 'UninstallFailed',
   'InstallSucceeded', 'UpgradeSucceeded', 'RollbackSucceeded',
   'InvalidStoreData', 'Gone',

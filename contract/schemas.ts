@@ -140,3 +140,25 @@ export const progressEventSchema = z.object({ job: z.string(), item: progressIte
 export type ProgressEvent = z.infer<typeof progressEventSchema>;
 
 export type { PlanSummary } from './plans.ts';
+
+/** CPU and memory, as words and as numbers (millicores, bytes). */
+export const resourcesSchema = z.object({ cpu: z.string(), memory: z.string(), cpuMilli: z.number().int(), memoryBytes: z.number().int() });
+
+/**
+ * The cluster's room for stores (GET /api/v1/capacity, admins only): the schedulable nodes'
+ * allocatable, the reserve kept for the rest, what admitted stores' plans hold, and what is free.
+ */
+export const capacitySchema = z.object({
+  /** False when the platform does not count room (STOREFLEET_ROOM_RESERVE unset): the rest is absent. */
+  tracked: z.boolean(),
+  allocatable: resourcesSchema.optional(),
+  reserve: resourcesSchema.optional(),
+  used: resourcesSchema.optional(),
+  free: resourcesSchema.optional(),
+  storesByPlan: z.record(z.enum(PLAN_NAMES), z.number().int()).optional(),
+  /** Stores that wait for room now. */
+  waitingForRoom: z.number().int().optional(),
+  /** What one more store of each plan needs. */
+  perStore: z.record(z.enum(PLAN_NAMES), resourcesSchema).optional(),
+});
+export type Capacity = z.infer<typeof capacitySchema>;

@@ -21,6 +21,8 @@ import { buildOpenApiDocument } from './routes/openapi.ts';
 import { storesRouter } from './routes/stores.ts';
 import type { ShopHealthProbe } from './store/shop-health.ts';
 import { plansRouter } from './routes/plans.ts';
+import { capacityRouter } from './routes/capacity.ts';
+import type { ClusterRoom } from './capacity/cluster-room.ts';
 import { dashboardRouter } from './dashboard/dashboard.ts';
 import { accessLog } from './observability/audit.ts';
 import type { StoreActivityWatches } from './kube/store-activity.ts';
@@ -51,6 +53,8 @@ export interface AppDeps {
   metrics?: PlatformMetrics;
   /** Asks each shop how it is doing, for GET …/health. */
   shopHealth?: ShopHealthProbe;
+  /** The cluster's room for stores, when the platform counts it. */
+  room?: ClusterRoom;
 }
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
@@ -118,6 +122,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(api.routes());
   app.use(stores.seed.routes());
   app.use(plansRouter().routes());
+  app.use(capacityRouter(deps.room, deps.reader).routes());
   // Unknown methods (TRACE, PUT...) are the client's mistake: 405, never 501.
   const methodNotAllowed = () => new HttpError(405, 'method_not_allowed', 'This method is not allowed here.');
   for (const router of [api, stores.seed]) app.use(router.allowedMethods({ throw: true, notImplemented: methodNotAllowed, methodNotAllowed }));

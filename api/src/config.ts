@@ -8,6 +8,7 @@ import { hostName } from './routes/stores.schema.ts';
 import { type HostPolicy, hostPolicyProblem } from './store/host-rules.ts';
 import { DEFAULT_BLOCKER_RULES } from './store/blockers.ts';
 import { WRITE_STEPS, type WriteStep } from './provisioning/operation-context.ts';
+import { resources } from './capacity/room.ts';
 
 const tokenEntries = z.array(z.strictObject({
   sha256: z.string().regex(/^[a-f0-9]{64}$/),
@@ -62,6 +63,13 @@ const schema = z.object({
   STOREFLEET_CRASH_RESTARTS: z.coerce.number().int().min(1).max(100).default(3),
   /** Operation Jobs that may run at once, platform-wide (the rest wait, suspended); 0 = no queue. */
   STOREFLEET_MAX_CONCURRENT_OPERATIONS: z.coerce.number().int().min(0).max(1000).default(5),
+  /**
+   * Room admission: what the cluster keeps for everything that is not a store ("cpu=300m,memory=512Mi").
+   * Set, a new store starts only once the nodes' allocatable minus this minus the admitted stores' plans holds its plan; "" = off.
+   */
+  STOREFLEET_ROOM_RESERVE: z.string().regex(/^(cpu=[0-9.]+m?,memory=[0-9.]+(Ki|Mi|Gi)?)?$/, 'cpu=<quantity>,memory=<quantity>, e.g. cpu=300m,memory=512Mi').default(''),
+  /** How long a new store waits for room before it fails with the reason. */
+  STOREFLEET_ROOM_WAIT_SECONDS: z.coerce.number().int().min(10).max(86_400).default(900),
   /** How long the queue's leader Lease lasts unrenewed before another replica takes over. */
   STOREFLEET_QUEUE_LEASE_SECONDS: z.coerce.number().int().min(2).max(300).default(15),
   /** Test only: the crash tests' fault hook, "<write step>" after which the process SIGKILLs itself. */
@@ -106,6 +114,7 @@ export function loadConfig(env: Record<string, string | undefined>) {
     },
     recoveryGraceMs: raw.STOREFLEET_RECOVERY_GRACE_SECONDS * 1000,
     queue: { cap: raw.STOREFLEET_MAX_CONCURRENT_OPERATIONS, leaseSeconds: raw.STOREFLEET_QUEUE_LEASE_SECONDS },
+    room: roomSettings(raw.STOREFLEET_ROOM_RESERVE, raw.STOREFLEET_ROOM_WAIT_SECONDS, raw.STOREFLEET_MAX_CONCURRENT_OPERATIONS),
     failFast: raw.STOREFLEET_FAIL_FAST === 'false' ? undefined : {
       ...DEFAULT_BLOCKER_RULES,
       pullGraceMs: raw.STOREFLEET_IMAGE_PULL_GRACE_SECONDS * 1000,
@@ -132,4 +141,12 @@ function crashAfter(step: WriteStep | undefined) {
   return (done: WriteStep) => {
     if (done === step) process.kill(process.pid, 'SIGKILL');
   };
+}
+
+/** Room admission's settings, or undefined when it is off. It lives in the queue, so it needs one. */
+function roomSettings(reserve: string, waitSeconds: number, queueCap: number) {
+  if (!reserve) return undefined;
+  if (queueCap === 0) throw new Error('STOREFLEET_ROOM_RESERVE needs the provisioning queue: set STOREFLEET_MAX_CONCURRENT_OPERATIONS above 0.');
+  const pairs = Object.fromEntries(reserve.split(',').map((pair) => pair.split('=') as [string, string]));
+  return { reserve: resources({ cpu: pairs.cpu, memory: pairs.memory }), maxWaitMs: waitSeconds * 1000 };
 }

@@ -2,6 +2,8 @@
 import type * as k8s from '@kubernetes/client-node';
 import { connectRedis } from './redis.ts';
 import { createApp } from './app.ts';
+import { ClusterRoom } from './capacity/cluster-room.ts';
+import { RoomGate } from './capacity/room-gate.ts';
 import type { Config } from './config.ts';
 import { TokenRegistry } from './http/auth.ts';
 import type { EdgeConfig } from './http/edge-config.ts';
@@ -58,8 +60,11 @@ export async function startPlatform(kubeConfig: k8s.KubeConfig, config: Config, 
       kube, cache, activity, logger, rules: config.failFast, onEnded: (store, job, blocker) => progressEvents.blocked(store, job, blocker),
     }).start()
     : () => undefined;
+  const room = config.room ? new ClusterRoom(kube, cache, config.room) : undefined;
+  await room?.start();
+  const roomGate = room && new RoomGate({ kube, cache, room, logger });
   const stopQueue = config.queue.cap > 0
-    ? new ProvisioningQueue({ kube, cache, logger, events, ...config.queue, port: config.port }).start()
+    ? new ProvisioningQueue({ kube, cache, logger, events, ...config.queue, port: config.port, room: roomGate }).start()
     : async () => undefined;
   const stopReconciler = new Reconciler({
     kube, cache, operations, logger, recoveryGraceMs: config.recoveryGraceMs, sweepMinAgeMs: config.operations.sweepMinAgeMs,
@@ -74,7 +79,7 @@ export async function startPlatform(kubeConfig: k8s.KubeConfig, config: Config, 
   const shopAddressed = config.operations.shopCheckAddress;
   const shopHealth = shopAddressed ? new ShopHealthProbe(kube.batch, { ingressAddress: shopAddressed }) : undefined;
   const app = createApp({
-    kube, cache, reader, operations, logger, metrics, logs, activity, shopHealth,
+    kube, cache, reader, operations, logger, metrics, logs, activity, shopHealth, room,
     tokens, streams, edge, baseDomain: config.baseDomain,
     rateLimit: config.rateLimit, redis,
     isReady: () => ready,
@@ -89,6 +94,7 @@ export async function startPlatform(kubeConfig: k8s.KubeConfig, config: Config, 
       stopProgressEvents();
       stopActivity();
       await cache.stop();
+      await room?.stop();
       redis?.disconnect();
     },
   };

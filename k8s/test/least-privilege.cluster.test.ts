@@ -71,6 +71,7 @@ const EVERYWHERE = [
   'clusterroles.rbac.authorization.k8s.io [storefleet-api-store-writer] [bind]',
   'clusterroles.rbac.authorization.k8s.io [storefleet-provisioner] [bind]',
   'namespaces [] [create get list watch update delete]',
+  'nodes [] [get list watch]',
   'rolebindings.rbac.authorization.k8s.io [] [create]',
   'selfsubjectaccessreviews.authorization.k8s.io [] [create]',
   'selfsubjectreviews.authentication.k8s.io [] [create]',

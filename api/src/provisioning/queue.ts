@@ -12,6 +12,7 @@ import { ANNOTATIONS, LABELS, MANAGED_BY, PLATFORM_NAMESPACE } from '../store/na
 import { queueOrder, toRelease } from './queue-order.ts';
 import { jobStartedMessage, type OperationEvents } from '../observability/kube-events.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { RoomGate } from '../capacity/room-gate.ts';
 
 export const QUEUE_LEASE = 'storefleet-provisioning-queue';
 
@@ -26,6 +27,8 @@ export interface QueueDeps {
   port?: number;
   /** Where a resumed Job is announced as Started (it was announced as Queued when made). */
   events?: OperationEvents;
+  /** When set, a new store starts only once the cluster has room for its plan. */
+  room?: RoomGate;
 }
 
 export class ProvisioningQueue {
@@ -177,7 +180,10 @@ export class ProvisioningQueue {
     // Resumed by this leader but still suspended in the cache: counted as running.
     for (const name of this.resumed) if (!order.waiting.some((job) => job.metadata!.name === name)) this.resumed.delete(name);
     const pending = order.waiting.filter((job) => !this.resumed.has(job.metadata!.name!));
-    const next = toRelease({ running: order.running, waiting: pending }, cap - this.resumed.size);
+    const slots = cap - this.resumed.size - order.running.length;
+    const next = this.deps.room
+      ? await this.deps.room.admit(pending, slots, this.resumed)
+      : toRelease({ running: order.running, waiting: pending }, cap - this.resumed.size);
     for (const job of next) {
       const name = job.metadata!.name!;
       if (!this.leads()) return;

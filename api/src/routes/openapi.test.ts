@@ -7,7 +7,7 @@ describe('the OpenAPI document', () => {
   it('is OpenAPI 3.1 and lists every API route', () => {
     expect(document.openapi).toBe('3.1.0');
     expect(Object.keys(document.paths).sort()).toEqual([
-      '/api/v1/plans', '/api/v1/stores', '/api/v1/stores/{name}', '/api/v1/stores/{name}/admin-credentials',
+      '/api/v1/capacity', '/api/v1/plans', '/api/v1/stores', '/api/v1/stores/{name}', '/api/v1/stores/{name}/admin-credentials',
       '/api/v1/stores/{name}/events', '/api/v1/stores/{name}/health', '/api/v1/stores/{name}/logs', '/api/v1/stores/{name}/revisions', '/api/v1/stores/{name}/rollback',
       '/stores', '/stores/{name}',
     ]);
@@ -39,7 +39,7 @@ describe('the OpenAPI document', () => {
   it('documents the answers any route can give, and Retry-After where the client should wait', () => {
     type Operation = { operationId: string; responses: Record<string, { headers?: Record<string, unknown> }> };
     const operations = Object.values(document.paths).flatMap((path) => Object.values(path).filter((o): o is Operation => typeof o === 'object' && 'responses' in o));
-    expect(operations).toHaveLength(14);
+    expect(operations).toHaveLength(15);
     for (const { operationId, responses } of operations) {
       expect(Object.keys(responses), operationId).toEqual(expect.arrayContaining(['401', '403', '429']));
       expect(responses['429']!.headers, operationId).toHaveProperty('Retry-After');
@@ -55,9 +55,10 @@ describe('the OpenAPI document', () => {
   it('describes what the API answers and streams from the contract\'s schemas', () => {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const schemas = document.components.schemas as Record<string, { properties?: Record<string, any> }>;
-    expect(Object.keys(schemas)).toEqual(['Error', 'StoreView', 'StorePage', 'Revision', 'ShopHealth', 'PlanSummary', 'AdminCredentials', 'StatusEvent', 'LogEvent', 'ProgressEvent']);
+    expect(Object.keys(schemas)).toEqual(['Error', 'StoreView', 'StorePage', 'Revision', 'ShopHealth', 'Capacity', 'PlanSummary', 'AdminCredentials', 'StatusEvent', 'LogEvent', 'ProgressEvent']);
     expect(schemas.StoreView!.properties!.state.properties.code.enum).toContain('QuotaExceeded');
     expect(schemas.StatusEvent!.properties!.phase.enum).toContain('Deleted');
+    expect(schemas.Capacity!.properties!.free.properties.cpu.type).toBe('string');
     expect(document.paths['/api/v1/stores/{name}'].get.responses[200].content['application/json'].schema).toMatchObject({ properties: { store: { $ref: '#/components/schemas/StoreView' } } });
   });
 });

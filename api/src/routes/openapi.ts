@@ -3,8 +3,8 @@
 // none of them can drift apart. Served at /api/v1/openapi.json.
 import { z } from 'zod';
 import {
-  adminCredentialsSchema, logEventSchema, planSummarySchema, progressEventSchema, revisionSchema, shopHealthSchema, statusEventSchema, storePageSchema,
-  storeViewSchema,
+  adminCredentialsSchema, capacitySchema, logEventSchema, planSummarySchema, progressEventSchema, revisionSchema, shopHealthSchema, statusEventSchema,
+  storePageSchema, storeViewSchema,
 } from '../../../contract/schemas.ts';
 import { changeStoreBody, createStoreBody, listStoresQuery, rollbackBody, storeName } from './stores.schema.ts';
 
@@ -19,6 +19,7 @@ const CONTRACT_SCHEMAS = {
   StorePage: storePageSchema,
   Revision: revisionSchema,
   ShopHealth: shopHealthSchema,
+  Capacity: capacitySchema,
   PlanSummary: planSummarySchema,
   AdminCredentials: adminCredentialsSchema,
   StatusEvent: statusEventSchema,
@@ -48,7 +49,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   410: 'Already shown once',
   413: 'Body too large',
   415: 'Not JSON',
-  422: 'host_not_allowed: the store may not have this host; details.allowed says which it may',
+  422: 'host_not_allowed: the store may not have this host (details.allowed says which it may); plan_never_fits: no node, or the whole cluster, could ever hold a store of this plan',
   429: 'rate_limited, or too_many_streams (event streams past a cap); Retry-After says when to try again',
   502: 'platform_forbidden: the cluster refused the platform (its RBAC); the operator must act',
   503: 'cluster_unavailable: the cluster is busy or not answering; Retry-After says when to try again',
@@ -162,6 +163,13 @@ export function buildOpenApiDocument() {
       },
       '/api/v1/plans': {
         get: { operationId: 'listPlans', responses: { 200: { description: 'The plans a store can have', ...json({ type: 'object', properties: { items: { type: 'array', items: ref('PlanSummary') } } }) }, ...errors(...anyRoute) } },
+      },
+      '/api/v1/capacity': {
+        get: {
+          operationId: 'getCapacity',
+          description: 'The cluster\'s room for stores: what a new store of each plan needs and what is free. Admins only (403 admin_only otherwise).',
+          responses: { 200: { description: 'The capacity', ...json(ref('Capacity')) }, ...errors(...anyRoute) },
+        },
       },
       '/api/v1/stores/{name}/logs': {
         parameters: [nameParameter],

@@ -1,6 +1,7 @@
 // /api/v1/stores: create, list, read, change, roll back, delete, and follow a store; and the
 // seed's unversioned /stores aliases for create and delete.
 import Router from '@koa/router';
+import type { ClusterRoom } from '../capacity/cluster-room.ts';
 import type { Context } from 'koa';
 import type { StoreCache } from '../kube/cache.ts';
 import type { KubeClients } from '../kube/clients.ts';
@@ -37,6 +38,8 @@ export interface StoreRouteDeps {
   shopHealth?: ShopHealthProbe;
   /** Shops get <name>.<baseDomain> unless a host is given. */
   baseDomain: string;
+  /** Refuses at once a plan the cluster can never hold. */
+  room?: ClusterRoom;
   heartbeatMs: number;
   /** Open streams per token and per process. */
   streams: StreamLimits;
@@ -71,6 +74,8 @@ export function storesRouter(deps: StoreRouteDeps): { api: Router; seed: Router 
       title: body.title ?? body.name,
       adminEmail: body.adminEmail ?? `admin@${body.host ?? `${body.name}.${deps.baseDomain}`}`,
     };
+    const neverFits = deps.room?.neverFits(spec.plan);
+    if (neverFits) throw new HttpError(422, 'plan_never_fits', neverFits);
     const outcome = await operations.create(body.name, tenant, spec, requestId(ctx));
     const store = await reader.get(body.name);
     ctx.status = outcome.kind === 'existing' ? 200 : 202;

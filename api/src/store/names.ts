@@ -32,6 +32,8 @@ export const ANNOTATIONS = {
   failure: 'storefleet.io/failure',
   /** The API request that started an operation Job: follow it from the audit log to kubectl. */
   requestId: 'storefleet.io/request-id',
+  /** On a suspended Job: why it waits although a slot is free (its store does not fit yet, capacity/room-gate.ts). */
+  waitingForRoom: 'storefleet.io/waiting-for-room',
   /** On a Job: when its operation was asked for (ISO, ms): the queue's first come, first served. */
   requestedAt: 'storefleet.io/requested-at',
 } as const;

@@ -43,6 +43,21 @@ describe('deriveState', () => {
     expect(deriveState({ namespace, job: { ...waiting, metadata: { ...waiting.metadata, labels: { 'storefleet.io/operation': 'uninstall', 'storefleet.io/seq': '3' } } } })).toMatchObject({ phase: 'Deleting', reason: 'Queued' });
   });
 
+  it('is Queued waiting for room with the sentence the queue wrote, and Failed (NoRoom) once it gave up; the given-up Job runs no more', () => {
+    const waiting = { ...job('install'), spec: { suspend: true, template: {} } };
+    const noRoom = 'Waiting for room: a small store needs 250m CPU and 576 MiB; the cluster has 50m CPU free for stores.';
+    const told = { ...waiting, metadata: { ...waiting.metadata, annotations: { 'storefleet.io/waiting-for-room': noRoom } } };
+    expect(deriveState({ namespace, job: told, queuePosition: 1 })).toMatchObject({ phase: 'Queued', reason: 'WaitingForRoom', message: noRoom });
+    expect(operationRunning(told, [])).toBe(true);
+    const note = { kind: 'NoRoom', message: `Gave up after 15 min. ${noRoom}`, detail: noRoom, signalAt: '2026-01-01T00:01:00.000Z', failedAt: '2026-01-01T00:16:00.000Z' };
+    const ended = { ...told, metadata: { ...told.metadata, annotations: { ...told.metadata.annotations, 'storefleet.io/failure': JSON.stringify(note) } } };
+    expect(deriveState({ namespace, job: ended })).toMatchObject({ phase: 'Failed', reason: 'NoRoom', message: note.message, since: note.failedAt });
+    expect(operationRunning(ended, [])).toBe(false);
+    expect(operationSucceeded(ended, [])).toBe(false);
+    expect(STATE_REASONS).toContain('NoRoom');
+    expect(STATE_REASONS).toContain('WaitingForRoom');
+  });
+
   it('is Failed with the termination message as the reason a person reads, once the record is saved', () => {
     const failedJob = job('install', [{ type: 'Failed', reason: 'BackoffLimitExceeded' }]);
     const exited = pod('Failed', 'The store did not become ready within 5m.');

@@ -87,9 +87,16 @@ function provisionerStopped(pod: V1Pod): boolean {
 export function operationRunning(job: V1Job, pods: readonly V1Pod[]): boolean {
   if (isFinished(job) || job.metadata?.deletionTimestamp) return false;
   const name = job.metadata!.name!;
+  // Ended while it waited, suspended (no room): it never ran and never will.
+  if (gaveUpWaiting(job) && podsOfJob(pods, name).length === 0) return false;
   // Every pod, not just the newest: a replacement may have started while an evicted one still stops.
   if (jobFailure(job)) return !podsOfJob(pods, name).every(provisionerStopped);
   return provisionerSucceededAt(newestPod(pods, name)) === undefined;
+}
+
+/** A Job ended before it ever started: still suspended, with the reason it was ended (capacity/room-gate.ts). */
+export function gaveUpWaiting(job: V1Job): boolean {
+  return job.spec?.suspend === true && readFailureNote(job) !== undefined;
 }
 
 /** Whether the operation succeeded: Complete, or its provisioner exited 0 (see operationRunning). */
@@ -175,6 +182,12 @@ export function deriveState({ namespace, job, pod, savedMessage, savedCode, pend
     return withOperation({ phase: 'Failed', reason, message, since: iso(failed.lastTransitionTime), ...(message !== fallback && failureCode ? { code: failureCode } : {}) });
   }
   if (job.spec?.suspend && !pod) {
+    const ended = readFailureNote(job);
+    if (ended) return withOperation({ phase: 'Failed', reason: ended.kind, message: ended.message, since: ended.failedAt });
+    const noRoom = job.metadata?.annotations?.[ANNOTATIONS.waitingForRoom];
+    if (noRoom && operation.type !== 'uninstall') {
+      return withOperation({ phase: 'Queued', reason: 'WaitingForRoom', message: noRoom, since: iso(job.metadata?.creationTimestamp) });
+    }
     const place = queuePosition ? `number ${queuePosition} in line` : 'in line';
     return {
       ...withOperation({

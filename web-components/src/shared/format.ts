@@ -30,6 +30,7 @@ const BLOCKER_NEXT_STEPS: Record<BlockerCode, string> = {
   Unschedulable: 'Retry once the cluster has room (your platform operator can add capacity), or choose a smaller plan.',
   CrashLooping: 'Retry the operation; if it crashes again, ask your platform operator with the log command above.',
   PodRefused: LARGER_PLAN,
+  NoRoom: 'Retry once stores were deleted or your platform operator added nodes, or choose a smaller plan.',
 };
 
 /** The next step for the provisioner's own reasons; undefined: the reason's general advice. */

@@ -1,0 +1,66 @@
+// The cluster's room for stores as the API sees it now: the nodes (watched) against the plans
+// of the stores that hold room (from the store cache). Also answers whether a plan could ever
+// fit, for a create to be refused at once. See room.ts for the model.
+import * as k8s from '@kubernetes/client-node';
+import type { PlanName } from '../../../contract/plans.ts';
+import type { StoreCache } from '../kube/cache.ts';
+import type { KubeClients } from '../kube/clients.ts';
+import { readSpec } from '../store/intent.ts';
+import { plans } from '../store/plans.ts';
+import { holdsRoom } from './admission.ts';
+import { footprint, neverFits, type Resources, type Room, roomOf } from './room.ts';
+
+export class ClusterRoom {
+  readonly nodes: k8s.Informer<k8s.V1Node> & k8s.ObjectCache<k8s.V1Node>;
+  private readonly cache: StoreCache;
+  readonly reserve: Resources;
+  /** How long a new store may wait for room before it fails with the reason. */
+  readonly maxWaitMs: number;
+  private stopped = false;
+
+  constructor(kube: KubeClients, cache: StoreCache, settings: { reserve: Resources; maxWaitMs: number }) {
+    this.cache = cache;
+    this.reserve = settings.reserve;
+    this.maxWaitMs = settings.maxWaitMs;
+    this.nodes = k8s.makeInformer(kube.config, '/api/v1/nodes', () => kube.core.listNode());
+    this.nodes.on(k8s.ERROR, () => {
+      if (!this.stopped) setTimeout(() => void this.nodes.start().catch(() => undefined), 2000);
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.nodes.start().catch((error: unknown) => {
+      throw new Error(`room admission needs to list and watch nodes (the storefleet-api ClusterRole's "nodes" rule): ${(error as Error).message}`);
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.nodes.stop();
+  }
+
+  /** Calls back when nodes come, go or change (room may have grown). */
+  onNodesChanged(listener: () => void): void {
+    for (const verb of [k8s.ADD, k8s.UPDATE, k8s.DELETE] as const) this.nodes.on(verb, listener);
+  }
+
+  /** The room now; `resumed`: Jobs started that the cache does not show started yet (they hold room). */
+  room(resumed: ReadonlySet<string> = new Set()): Room {
+    const jobs = this.cache.jobs.list();
+    const admitted: PlanName[] = [];
+    for (const namespace of this.cache.namespaces.list()) {
+      const plan = readSpec(namespace)?.plan;
+      if (plan && plans[plan] && holdsRoom(namespace, jobs, resumed)) admitted.push(plan);
+    }
+    return roomOf({ nodes: this.nodes.list(), reserve: this.reserve, admitted, plans });
+  }
+
+  need(plan: PlanName): Resources {
+    return footprint(plans[plan]).total;
+  }
+
+  /** Why a store of the plan can never run on this cluster, or undefined. */
+  neverFits(plan: PlanName): string | undefined {
+    return neverFits(plan, plans[plan], this.room());
+  }
+}
