@@ -74,7 +74,7 @@ describe('admitByRoom', () => {
   it('ends a store that waited for room longer than allowed, with the reason; one waiting only for a slot is never ended', () => {
     const decision = admitByRoom([entry('old', large, 0), entry('new', large, 50_000), entry('slotless', small, 0)], 0, free, 60_000, 60_000);
     expect(decision.giveUp.map((g) => g.job.metadata!.name)).toEqual(['old']);
-    expect(decision.giveUp[0]!.message).toMatch(/^Gave up after 1 min\. Waiting for room: a large store needs 1.1 CPU and 2.1 GiB; the cluster has 1 CPU free for stores\.$/);
+    expect(decision.giveUp[0]!.message).toMatch(/^Gave up after 60 s\. Waiting for room: a large store needs 1.1 CPU and 2.1 GiB; the cluster has 1 CPU free for stores\.$/);
     expect(decision.wait.map((w) => w.job.metadata!.name)).toEqual(['new']);
     expect(decision.start).toEqual([]);
   });
