@@ -10,10 +10,13 @@ const exitedZero = (pod: k8s.V1Pod) => provisioner(pod)?.state?.terminated?.exit
 const stopped = (pod: k8s.V1Pod) => ['Succeeded', 'Failed'].includes(pod.status?.phase ?? '') || provisioner(pod)?.state?.terminated !== undefined;
 /**
  * A Job runs until the Job controller says it ended, or one of its pods' provisioner exited 0
- * (it is done then), or the controller gave up (FailureTarget) and none of its pods still runs.
+ * (it is done then), or the controller gave up (FailureTarget) and none of its pods still runs,
+ * or the platform ended it while it waited, suspended.
  */
 const runs = (job: k8s.V1Job, pods: k8s.V1Pod[]) => {
   if (condition(job, 'Complete', 'Failed') || job.metadata?.deletionTimestamp) return false;
+  // Ended before it ever started (it gave up waiting for room): suspended for good.
+  if (job.spec?.suspend && job.metadata?.annotations?.['storefleet.io/failure']) return false;
   const own = pods.filter((pod) => pod.metadata?.labels?.['job-name'] === job.metadata?.name);
   return !own.some(exitedZero) && !(condition(job, 'FailureTarget') && own.every(stopped));
 };

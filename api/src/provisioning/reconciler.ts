@@ -16,7 +16,7 @@ import { deleteIfPresent, deleteIfSame, type KubeClients } from '../kube/clients
 import { belongsTo, intentStarted, readIntent } from '../store/intent.ts';
 import { LABELS, MANAGED_BY, operationRecordName, PLATFORM_NAMESPACE, provisionerServiceAccount, storeNamespace } from '../store/names.ts';
 import { readTerminationMessage } from '../../../contract/reasons.ts';
-import { newestPod, operationRunning, operationSucceeded } from '../store/state.ts';
+import { gaveUpWaiting, newestPod, operationRunning, operationSucceeded } from '../store/state.ts';
 import { isRecordOf, latestJob, type OperationRecord, readRecord } from '../store/view.ts';
 import { fetchOperationRecord, readProvisionerLog, saveOperationRecord } from './operation-records.ts';
 import { StoreConflict, type StoreOperations } from './operations.ts';
@@ -245,12 +245,13 @@ export class Reconciler {
       if (freed) freedRecords += 1;
     }
     // A Job still running for a store that is gone (made late by a request that lost to a
-    // delete) would act on the next store of its name.
+    // delete) would act on the next store of its name. One that gave up waiting for room never
+    // finishes, so no TTL removes it: it goes with its store.
     let stoppedJobs = 0;
     const pods = cache.pods.list();
     for (const job of cache.jobs.list()) {
       const store = job.metadata?.labels?.[LABELS.store];
-      if (!store || !operationRunning(job, pods) || ageMs(job) < this.deps.sweepMinAgeMs) continue;
+      if (!store || !(operationRunning(job, pods) || gaveUpWaiting(job)) || ageMs(job) < this.deps.sweepMinAgeMs) continue;
       if (liveUid(store) === job.metadata?.labels?.[LABELS.storeUid]) continue;
       if (await deleteIfSame(job.metadata!.uid, (body) => kube.batch.deleteNamespacedJob({ namespace: PLATFORM_NAMESPACE, name: job.metadata!.name!, body: { ...body, propagationPolicy: 'Background' } }))) stoppedJobs += 1;
     }
