@@ -149,10 +149,14 @@ export const resourcesSchema = z.object({ cpu: z.string(), memory: z.string(), c
  * allocatable, the reserve kept for the rest, what admitted stores' plans hold, and what is free.
  */
 export const capacitySchema = z.object({
-  /** False when the platform does not count room (STOREFLEET_ROOM_RESERVE unset): the rest is absent. */
+  /** False when the platform does not count room (STOREFLEET_ROOM_RESERVE unset) or the token is not an admin's: the rest is absent. */
   tracked: z.boolean(),
+  /** Why nothing is shown, when tracked is false. */
+  reason: z.string().optional(),
   allocatable: resourcesSchema.optional(),
   reserve: resourcesSchema.optional(),
+  /** Allocatable minus the reserve: what stores may take in all. */
+  forStores: resourcesSchema.optional(),
   used: resourcesSchema.optional(),
   free: resourcesSchema.optional(),
   storesByPlan: z.record(z.enum(PLAN_NAMES), z.number().int()).optional(),

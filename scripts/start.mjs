@@ -37,6 +37,9 @@ if (!reachable) {
     console.error(`storefleet: WooCommerce ${images.woocommerce.version} (sha256 ${images.woocommerce.sha256.slice(0, 12)}…), required: a store without it fails.`);
     console.error(`storefleet: shops open at http://<store>.localhost:${shop.port}/ through Traefik.`);
   }
+  // Room admission on the bundled cluster: kept for CoreDNS (100m) and the provisioner Jobs
+  // the queue runs at once (5 x 50m); the rest of the node's 2 CPUs goes to stores.
+  env.STOREFLEET_ROOM_RESERVE ??= 'cpu=400m,memory=1Gi';
   // Its DNS runs on the node, not as kube-dns pods: the store NetworkPolicies must name it.
   for (const [key, value] of Object.entries(JSON.parse(run('bash', ['cluster/network-env.sh'])))) env[key] ??= value;
 }

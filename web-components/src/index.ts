@@ -1,5 +1,6 @@
 // The storefleet elements. Importing this module registers them all, once.
 import { defineElement } from './shared/define.ts';
+import { PlatformCapacity } from './platform-capacity/platform-capacity.ts';
 import { StoreCreateForm } from './store-create-form/store-create-form.ts';
 import { StoreDeleteConfirm } from './store-delete-confirm/store-delete-confirm.ts';
 import { StoreDetail } from './store-detail/store-detail.ts';
@@ -14,6 +15,7 @@ export const ELEMENTS = {
   'store-detail': StoreDetail,
   'store-timeline': StoreTimeline,
   'store-delete-confirm': StoreDeleteConfirm,
+  'platform-capacity': PlatformCapacity,
 } as const;
 
 for (const [tag, element] of Object.entries(ELEMENTS)) defineElement(tag, element);
@@ -26,9 +28,10 @@ declare global {
     'store-detail': StoreDetail;
     'store-timeline': StoreTimeline;
     'store-delete-confirm': StoreDeleteConfirm;
+    'platform-capacity': PlatformCapacity;
   }
 }
 
 export { ApiError, StoreApi } from './api/client.ts';
-export { StoreCreateForm, StoreDeleteConfirm, StoreDetail, StoreList, StoreManager, StoreTimeline };
+export { PlatformCapacity, StoreCreateForm, StoreDeleteConfirm, StoreDetail, StoreList, StoreManager, StoreTimeline };
 export type { StoreCreatedEvent, StoreDeletedEvent, StoreFailedEvent } from './shared/events.ts';

@@ -1,7 +1,7 @@
 // A fake storefleet API inside the page, answering the element's fetch calls: enough of the
 // REST surface and the SSE stream to test <store-manager> without a server. The real API and
 // cluster are exercised by the dashboard's cluster test.
-import type { StoreView } from '../src/api/types.ts';
+import type { Capacity, StoreView } from '../src/api/types.ts';
 import { PLANS, storeView } from './fixtures.ts';
 
 export interface SseEvent { id?: string; event: string; data: unknown }
@@ -13,6 +13,8 @@ export interface StreamScript { events: SseEvent[]; drop?: boolean }
 
 export class FakeApi {
   stores: StoreView[] = [];
+  /** GET /capacity's answer: a tenant's by default. */
+  capacity: Capacity = { tracked: false, reason: 'Only a platform admin sees the cluster\'s capacity.' };
   token = 'tok-alice';
   requests: Request[] = [];
   /** Per store: the scripts served to successive /events connections. */
@@ -64,6 +66,7 @@ export class FakeApi {
       return store ? json(200, { store }) : json(404, { error: { code: 'store_not_found', message: 'No such store.' } });
     }
     if (request.method === 'GET' && path === '/plans') return json(200, { items: PLANS });
+    if (request.method === 'GET' && path === '/capacity') return json(200, this.capacity);
     if (request.method === 'GET' && /^\/stores\/[^/]+\/revisions$/.test(path)) return json(200, { items: [] });
     if (request.method === 'POST' && path === '/stores') {
       const { name, plan } = body as { name: string; plan: NonNullable<StoreView['spec']>['plan'] };

@@ -21,7 +21,7 @@ export const subtract = (a: Resources, b: Resources): Resources => ({ cpuMilli: 
 export const fitsIn = (need: Resources, room: Resources) => need.cpuMilli <= room.cpuMilli && need.memoryBytes <= room.memoryBytes;
 
 const larger = (a: Resources, b: Resources): Resources => ({ cpuMilli: Math.max(a.cpuMilli, b.cpuMilli), memoryBytes: Math.max(a.memoryBytes, b.memoryBytes) });
-const atLeastZero = (r: Resources) => larger(r, NONE);
+export const atLeastZero = (r: Resources) => larger(r, NONE);
 
 export function resources(quantities: { cpu?: string; memory?: string } | undefined): Resources {
   return {

@@ -167,7 +167,7 @@ export function buildOpenApiDocument() {
       '/api/v1/capacity': {
         get: {
           operationId: 'getCapacity',
-          description: 'The cluster\'s room for stores: what a new store of each plan needs and what is free. Admins only (403 admin_only otherwise).',
+          description: 'The cluster\'s room for stores: what a new store of each plan needs and what is free. Admins only: any other token gets {tracked: false, reason}.',
           responses: { 200: { description: 'The capacity', ...json(ref('Capacity')) }, ...errors(...anyRoute) },
         },
       },

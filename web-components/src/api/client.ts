@@ -1,5 +1,5 @@
 // A small typed client for the storefleet REST API, used by <store-manager>.
-import type { AdminCredentials, ListPhase, PlanSummary, Revision, ShopHealth, Sort, StorePage, StoreView } from './types.ts';
+import type { AdminCredentials, Capacity, ListPhase, PlanSummary, Revision, ShopHealth, Sort, StorePage, StoreView } from './types.ts';
 
 /** An error answer from the API: `{ error: { code, message } }` with its HTTP status. */
 export class ApiError extends Error {
@@ -69,6 +69,11 @@ export class StoreApi {
 
   async plans(): Promise<PlanSummary[]> {
     return (await this.call<{ items: PlanSummary[] }>('GET', '/plans')).items;
+  }
+
+  /** The cluster's room for stores; admins only (403 admin_only for a tenant's token). */
+  capacity(): Promise<Capacity> {
+    return this.call('GET', '/capacity');
   }
 
   create(name: string, plan: string): Promise<Accepted> {

@@ -4,6 +4,6 @@
 export type { ListPhase, Phase, Sort } from '../../../contract/phases.ts';
 export type { PlanSummary } from '../../../contract/plans.ts';
 export type {
-  AdminCredentials, LogEvent, PartState, ProgressEvent, ProgressItem, ProgressSummary, Revision, StatusEvent, StoreCounts, StorePage,
+  AdminCredentials, Capacity, LogEvent, PartState, ProgressEvent, ProgressItem, ProgressSummary, Revision, StatusEvent, StoreCounts, StorePage,
   ShopHealth, StoreState, StoreView,
 } from '../../../contract/schemas.ts';

@@ -4,7 +4,7 @@ import '../index.ts';
 import { defineElement } from '../shared/define.ts';
 import { expectNoAxeViolations, mount } from '../../test/browser.ts';
 import { FakeApi, log, status } from '../../test/fake-api.ts';
-import { storeView } from '../../test/fixtures.ts';
+import { ADMIN_CAPACITY, storeView } from '../../test/fixtures.ts';
 import { StoreManager } from './store-manager.ts';
 
 let api: FakeApi;
@@ -34,6 +34,20 @@ describe('<store-manager>', () => {
     await expect.element(page.getByRole('button', { name: 'corner-shop' })).toBeVisible();
     expect(api.calls('GET', '/stores')[0]!.headers.get('Authorization')).toBe('Bearer tok-alice');
     await expectNoAxeViolations(document.querySelector('store-manager')!);
+  });
+
+  it('shows an admin the cluster\'s room above the list, refreshed with it; a tenant\'s token is asked once and shown nothing', async () => {
+    await mountManager();
+    await expect.element(page.getByText(/No stores yet/)).toBeVisible();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(api.calls('GET', '/capacity')).toHaveLength(1);
+    expect(page.getByRole('region', { name: 'Room for stores' }).query()).toBeNull();
+    document.body.innerHTML = '';
+    api.capacity = ADMIN_CAPACITY;
+    await mountManager();
+    await expect.element(page.getByRole('region', { name: 'Room for stores' })).toBeVisible();
+    api.capacity = { ...ADMIN_CAPACITY, waitingForRoom: 3 };
+    await expect.element(page.getByText('3 waiting for room')).toBeVisible();
   });
 
   it('asks for a token when the API refuses, and keeps it for the tab when told to', async () => {

@@ -1,6 +1,6 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { ApiError, StoreApi } from '../api/client.ts';
-import type { AdminCredentials, PlanSummary, Revision, ShopHealth, StatusEvent, StoreView } from '../api/types.ts';
+import type { AdminCredentials, Capacity, PlanSummary, Revision, ShopHealth, StatusEvent, StoreView } from '../api/types.ts';
 import { failedDetail, storeEvent, type StoreCreatedDetail, type StoreDeletedDetail, type StoreFailedDetail } from '../shared/events.ts';
 import { theme } from '../shared/theme.ts';
 import { FALLBACK_PLANS } from '../../../contract/plans.ts';
@@ -59,6 +59,7 @@ export class StoreManager extends LitElement {
     _actionError: { state: true },
     _needsToken: { state: true },
     _notice: { state: true },
+    _capacity: { state: true },
   };
 
   /** Where the API lives ('' = this page's origin). */
@@ -87,6 +88,8 @@ export class StoreManager extends LitElement {
   declare private _actionError: string;
   declare private _needsToken: boolean;
   declare private _notice: string;
+  /** The cluster's room for stores (shown to admins only; the API says tracked: false to others). */
+  declare private _capacity: Capacity | undefined;
 
   private api = new StoreApi('', '');
   private pollTimer: ReturnType<typeof setInterval> | undefined;
@@ -119,6 +122,7 @@ export class StoreManager extends LitElement {
     this._actionError = '';
     this._needsToken = false;
     this._notice = '';
+    this._capacity = undefined;
   }
 
   override connectedCallback() {
@@ -136,6 +140,7 @@ export class StoreManager extends LitElement {
     if (changed.has('apiBase') || changed.has('token')) {
       this.api = new StoreApi(this.apiBase, this.token);
       this._needsToken = false;
+      this._capacity = undefined;
       void this.start();
     }
   }
@@ -151,7 +156,7 @@ export class StoreManager extends LitElement {
   private async refresh() {
     try {
       if (this._view === 'detail' && this._selected) await this.refreshCurrent(this._selected);
-      else await this.paging.load(this._search);
+      else await Promise.all([this.paging.load(this._search), this.refreshCapacity()]);
       this._listError = '';
       await Promise.all([...this.deleting].map(async (name) => {
         // Two refreshes may overlap: only the one that takes the name off tells.
@@ -169,6 +174,12 @@ export class StoreManager extends LitElement {
     } finally {
       this._loading = false;
     }
+  }
+
+  /** Asked with the list; a token that is not an admin's is told once and not asked again. */
+  private async refreshCapacity() {
+    if (this._capacity?.tracked === false) return;
+    this._capacity = await this.api.capacity().catch(() => this._capacity);
   }
 
   /**
@@ -354,7 +365,8 @@ export class StoreManager extends LitElement {
           @store-back=${this.backToList} @store-change-request=${this.upgrade} @store-rollback-request=${this.rollback}
           @store-reveal-request=${this.reveal} @store-delete-confirm=${this.deleteStore}></store-detail>`;
       default:
-        return html`<store-list exportparts="table, counts, pager" .stores=${this.paging.page?.items ?? []} .counts=${this.paging.page?.counts} .search=${this._search}
+        return html`<platform-capacity exportparts="capacity" .capacity=${this._capacity}></platform-capacity>
+          <store-list exportparts="table, counts, pager" .stores=${this.paging.page?.items ?? []} .counts=${this.paging.page?.counts} .search=${this._search}
           page-start=${this.paging.start} remaining=${this.paging.page?.metadata.remainingItemCount ?? 0} ?has-previous=${this.paging.index > 0}
           ?loading=${this._loading} error=${this._listError} selected=${this._selected}
           @store-select=${(e: CustomEvent<{ name: string }>) => this.show(e.detail.name)}
