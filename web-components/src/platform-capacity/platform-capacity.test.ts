@@ -10,11 +10,11 @@ describe('<platform-capacity>', () => {
     element.capacity = ADMIN_CAPACITY;
     await expect.element(page.getByRole('region', { name: 'Room for stores' })).toBeVisible();
     const text = element.shadowRoot!.textContent!.replace(/\s+/g, ' ');
-    expect(text).toContain('Used 1.5 CPU and 3456 MiB of 1.6 CPU and 23 GiB');
-    expect(text).toContain('Free 100m CPU and 20096 MiB');
+    expect(text).toContain('Used 1.5 CPU and 3.4 GiB of 1.6 CPU and 23 GiB');
+    expect(text).toContain('Free 100m CPU and 19.6 GiB');
     expect(text).toContain('Stores 6 small');
     expect(text).toContain('2 waiting for room');
-    expect(text).toContain('small 250m CPU and 576 MiB · medium 550m CPU and 1088 MiB · large 1100m CPU and 2176 MiB');
+    expect(text).toContain('small 250m CPU and 576 MiB · medium 550m CPU and 1.1 GiB · large 1.1 CPU and 2.1 GiB');
     expect(element.shadowRoot!.querySelector('meter')!.value).toBe(1500);
     await expectNoAxeViolations(element);
   });
