@@ -17,6 +17,7 @@ describe('<platform-capacity>', () => {
     expect(text).toContain('small 250m CPU and 576 MiB · medium 550m CPU and 1.1 GiB · large 1.1 CPU and 2.1 GiB');
     expect(element.shadowRoot!.querySelector('meter')!.value).toBe(1500);
     await expectNoAxeViolations(element);
+    await page.screenshot({ path: '../../../test-results/screenshots/platform-capacity.png', element });
   });
 
   it('shows nothing to a tenant, or when the platform does not count room', async () => {

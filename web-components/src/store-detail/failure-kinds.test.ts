@@ -13,6 +13,7 @@ const KINDS = {
   PodRefused: ['The store needs more resources than its plan allows: Kubernetes refused to create a pod for the database (the plan\'s per-container limits). Choose a larger plan, or ask the platform operator to raise the plan\'s limits.', 'Choose a larger plan'],
   StorageUnavailable: ['The cluster cannot provide storage for the database (StorageClass "fast-ssd"). Set persistence.storageClass in STOREFLEET_PLATFORM_VALUES to a StorageClass the cluster has (kubectl get storageclass), then retry.', 'Ask your platform operator'],
   CrashLooping: ['Container mariadb of the database keeps crashing (3 restarts, last exit code 1). Its log says why: kubectl -n store-shop1 logs shop1-mariadb-0 -c mariadb --previous', 'ask your platform operator with the log command above'],
+  NoRoom: ['Gave up after 15 min. Waiting for room: a small store needs 250m CPU and 576 MiB; the cluster has 50m CPU free for stores.', 'Retry once stores were deleted'],
   Unschedulable: ['No node has enough cpu free for the web server. Free capacity on the cluster or add a node, then retry. (Kubernetes: 0/1 nodes are available: 1 Insufficient cpu.)', 'Retry once the cluster has room'],
 } as const;
 
