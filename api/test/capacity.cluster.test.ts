@@ -72,6 +72,10 @@ describe('room admission, with a reserve that leaves room for one small store', 
     expect((await alice.create({ name: first, plan: 'small' })).status).toBe(202);
     await waitForPhase(alice, first, 'Ready', 300_000);
     await invariantsHold();
+    // Nor may a store move to a plan no node could hold: refused before anything changes.
+    const bigger = await alice.change(first, { plan: 'large' });
+    expect([bigger.status, bigger.body.error.code]).toEqual([422, 'plan_never_fits']);
+    expect((await alice.get(first)).body.store).toMatchObject({ spec: { plan: 'small' }, state: { phase: 'Ready' } });
 
     const asked = Date.now();
     expect((await alice.create({ name: second, plan: 'small' })).status).toBe(202);

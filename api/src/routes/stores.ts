@@ -17,6 +17,7 @@ import type { PodLogFanout } from '../kube/pod-log-fanout.ts';
 import type { StoreActivityWatches } from '../kube/store-activity.ts';
 import type { StoreReader } from '../store/reader.ts';
 import type { StoreSpec } from '../store/spec.ts';
+import type { PlanName } from '../store/plans.ts';
 import { newestPod } from '../store/state.ts';
 import { isRecordOf } from '../store/view.ts';
 import { revealAdminPassword } from '../store/admin-credentials.ts';
@@ -64,6 +65,12 @@ export function storesRouter(deps: StoreRouteDeps): { api: Router; seed: Router 
     return store;
   }
 
+  /** A plan no node, or the whole cluster, could ever hold: refused before anything changes. */
+  const refuseNeverFitting = (plan: PlanName) => {
+    const why = deps.room?.neverFits(plan);
+    if (why) throw new HttpError(422, 'plan_never_fits', why);
+  };
+
   const createStore = async (ctx: Context) => {
     requireScope(principal(ctx), 'create');
     const { body } = input<CreateStoreBody>(ctx);
@@ -74,8 +81,7 @@ export function storesRouter(deps: StoreRouteDeps): { api: Router; seed: Router 
       title: body.title ?? body.name,
       adminEmail: body.adminEmail ?? `admin@${body.host ?? `${body.name}.${deps.baseDomain}`}`,
     };
-    const neverFits = deps.room?.neverFits(spec.plan);
-    if (neverFits) throw new HttpError(422, 'plan_never_fits', neverFits);
+    refuseNeverFitting(spec.plan);
     const outcome = await operations.create(body.name, tenant, spec, requestId(ctx));
     const store = await reader.get(body.name);
     ctx.status = outcome.kind === 'existing' ? 200 : 202;
@@ -115,6 +121,7 @@ export function storesRouter(deps: StoreRouteDeps): { api: Router; seed: Router 
     const store = await visibleStore(ctx, params.name);
     requireScope(principal(ctx), 'change');
     if (!store.spec) throw new HttpError(409, 'store_unreadable', store.state.message);
+    if (body.plan && body.plan !== store.spec.plan) refuseNeverFitting(body.plan);
     const job = await operations.change(params.name, { ...store.spec, ...body }, requestId(ctx));
     ctx.status = 202;
     ctx.body = { store: await reader.get(params.name), operation: { job } };
