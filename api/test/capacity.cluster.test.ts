@@ -75,6 +75,10 @@ describe('room admission, with a reserve that leaves room for one small store', 
     // Nor may a store move to a plan no node could hold: refused before anything changes.
     const bigger = await alice.change(first, { plan: 'large' });
     expect([bigger.status, bigger.body.error.code]).toEqual([422, 'plan_never_fits']);
+    // A bigger plan that could fit some day takes its difference at once: 300m more than the 50m free.
+    const grow = await alice.change(first, { plan: 'medium' });
+    expect([grow.status, grow.body.error.code]).toEqual([409, 'no_room']);
+    expect(grow.body.error.message).toMatch(/^No room to grow to medium: it needs 300m CPU and 512 MiB more than small; the cluster has 50m CPU and 448 MiB free for stores\./);
     expect((await alice.get(first)).body.store).toMatchObject({ spec: { plan: 'small' }, state: { phase: 'Ready' } });
 
     const asked = Date.now();

@@ -8,7 +8,7 @@ import type { KubeClients } from '../kube/clients.ts';
 import { readSpec } from '../store/intent.ts';
 import { plans } from '../store/plans.ts';
 import { holdsRoom } from './admission.ts';
-import { footprint, neverFits, type Resources, type Room, roomOf } from './room.ts';
+import { footprint, neverFits, noRoomToGrow, type Resources, type Room, roomOf } from './room.ts';
 
 export class ClusterRoom {
   readonly nodes: k8s.Informer<k8s.V1Node> & k8s.ObjectCache<k8s.V1Node>;
@@ -57,6 +57,11 @@ export class ClusterRoom {
 
   need(plan: PlanName): Resources {
     return footprint(plans[plan]).total;
+  }
+
+  /** Why a store cannot move to a bigger plan now, or undefined. */
+  noRoomToGrow(from: PlanName, to: PlanName): string | undefined {
+    return noRoomToGrow(from, to, plans, this.room().free);
   }
 
   /** Why a store of the plan can never run on this cluster, or undefined. */

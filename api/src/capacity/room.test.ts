@@ -1,7 +1,7 @@
 import type { V1Node } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { plans } from '../store/plans.ts';
-import { footprint, formatCpu, formatMemory, neverFits, resources, roomOf, schedulable, waitingForRoomMessage } from './room.ts';
+import { footprint, formatCpu, formatMemory, neverFits, noRoomToGrow, resources, roomOf, schedulable, waitingForRoomMessage } from './room.ts';
 
 const node = (cpu: string, memory: string, extra: Partial<V1Node['spec']> = {}, ready = 'True'): V1Node => ({
   spec: extra,
@@ -54,5 +54,12 @@ describe('room for stores', () => {
     expect(neverFits('small', plans.small, roomOf({ nodes: [node('2', '24Gi')], reserve, admitted: Array(7).fill('small'), plans }))).toBeUndefined();
     // No node seen yet: nothing to judge by.
     expect(neverFits('large', plans.large, roomOf({ nodes: [], reserve, admitted: [], plans }))).toBeUndefined();
+  });
+
+  it('lets a store grow to a bigger plan only when the difference is free; shrinking always', () => {
+    const free = { cpuMilli: 200, memoryBytes: 4 * 2 ** 30 };
+    expect(noRoomToGrow('small', 'medium', plans, free)).toBe('No room to grow to medium: it needs 300m CPU and 512 MiB more than small; the cluster has 200m CPU and 4 GiB free for stores. Delete a store, or ask your platform operator to add a node.');
+    expect(noRoomToGrow('small', 'medium', plans, { ...free, cpuMilli: 300 })).toBeUndefined();
+    expect(noRoomToGrow('large', 'small', plans, { cpuMilli: 0, memoryBytes: 0 })).toBeUndefined();
   });
 });

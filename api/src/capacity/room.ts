@@ -117,3 +117,10 @@ export function neverFits(planName: PlanName, plan: Plan, room: Room): string | 
   if (biggest) return `A ${planName} store has a pod that needs ${both(biggest)}, more than any node has (${both(room.largestNode)}). Choose a smaller plan, or add a bigger node.`;
   return undefined;
 }
+
+/** Why a store cannot move from one plan to a bigger one now (the cluster lacks the difference), or undefined. */
+export function noRoomToGrow(from: PlanName, to: PlanName, plans: Record<PlanName, Plan>, free: Resources): string | undefined {
+  const more = atLeastZero(subtract(footprint(plans[to]).total, footprint(plans[from]).total));
+  if (fitsIn(more, free)) return undefined;
+  return `No room to grow to ${to}: it needs ${both(more)} more than ${from}; the cluster has ${both(free)} free for stores. Delete a store, or ask your platform operator to add a node.`;
+}

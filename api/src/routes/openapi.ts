@@ -45,7 +45,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   401: 'No or unknown token',
   403: 'insufficient_scope: the token may not do this; origin_not_allowed: a page of an origin the API does not allow',
   404: 'No such store (or not yours)',
-  409: 'Conflict (store_conflict, store_limit_reached, host_taken: another store holds the host)',
+  409: 'Conflict (store_conflict, store_limit_reached, host_taken: another store holds the host; no_room: a bigger plan does not fit in the room the cluster has now)',
   410: 'Already shown once',
   413: 'Body too large',
   415: 'Not JSON',

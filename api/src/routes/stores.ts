@@ -121,7 +121,12 @@ export function storesRouter(deps: StoreRouteDeps): { api: Router; seed: Router 
     const store = await visibleStore(ctx, params.name);
     requireScope(principal(ctx), 'change');
     if (!store.spec) throw new HttpError(409, 'store_unreadable', store.state.message);
-    if (body.plan && body.plan !== store.spec.plan) refuseNeverFitting(body.plan);
+    if (body.plan && body.plan !== store.spec.plan) {
+      refuseNeverFitting(body.plan);
+      // A store that runs holds its plan's room; a bigger plan takes the difference at once.
+      const noRoom = deps.room?.noRoomToGrow(store.spec.plan, body.plan);
+      if (noRoom) throw new HttpError(409, 'no_room', noRoom);
+    }
     const job = await operations.change(params.name, { ...store.spec, ...body }, requestId(ctx));
     ctx.status = 202;
     ctx.body = { store: await reader.get(params.name), operation: { job } };
