@@ -72,13 +72,13 @@ describe('room admission, with a reserve that leaves room for one small store', 
     expect((await alice.create({ name: first, plan: 'small' })).status).toBe(202);
     await waitForPhase(alice, first, 'Ready', 300_000);
     await invariantsHold();
-    // Nor may a store move to a plan no node could hold: refused before anything changes.
-    const bigger = await alice.change(first, { plan: 'large' });
-    expect([bigger.status, bigger.body.error.code]).toEqual([422, 'plan_never_fits']);
-    // A bigger plan that could fit some day takes its difference at once: 300m more than the 50m free.
-    const grow = await alice.change(first, { plan: 'medium' });
-    expect([grow.status, grow.body.error.code]).toEqual([409, 'no_room']);
-    expect(grow.body.error.message).toMatch(/^No room to grow to medium: it needs 300m CPU and 512 MiB more than small; the cluster has 50m CPU and 448 MiB free for stores\./);
+    // Nor may a store move to a plan the cluster could never hold (here both bigger plans:
+    // 300m CPU for stores in all). A bigger plan that could fit some day but not now is 409
+    // no_room (api/src/capacity/room.test.ts): this reserve leaves no such plan.
+    for (const plan of ['medium', 'large']) {
+      const bigger = await alice.change(first, { plan });
+      expect([bigger.status, bigger.body.error.code]).toEqual([422, 'plan_never_fits']);
+    }
     expect((await alice.get(first)).body.store).toMatchObject({ spec: { plan: 'small' }, state: { phase: 'Ready' } });
 
     const asked = Date.now();
