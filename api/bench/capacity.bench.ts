@@ -60,8 +60,14 @@ it(`P8: ${STORES} small stores at once on the bundled cluster, reserve ${RESERVE
   })();
 
   const asked = Date.now();
-  const answers = await Promise.all(names.map((name) => alice.create({ name, plan: 'small' })));
+  const answeredAt = new Map<string, number>();
+  const answers = await Promise.all(names.map(async (name) => {
+    const answer = await alice.create({ name, plan: 'small' });
+    answeredAt.set(name, Date.now() - asked);
+    return answer;
+  }));
   expect(answers.map((a) => a.status)).toEqual(names.map(() => 202));
+  const slowestAnswer = Math.max(...answeredAt.values());
   // Each store's first sign: started (a Job running or Ready) or told to wait for room.
   const firstWord = new Map<string, { at: number; waiting: boolean }>();
   await waitFor('every store to start or say it waits for room', async () => {
@@ -75,6 +81,7 @@ it(`P8: ${STORES} small stores at once on the bundled cluster, reserve ${RESERVE
   const admitted = names.filter((name) => !firstWord.get(name)!.waiting);
   const waiting = names.filter((name) => firstWord.get(name)!.waiting);
   const toldWithin = Math.max(...waiting.map((name) => firstWord.get(name)!.at));
+  const toldAfterAnswer = Math.max(...waiting.map((name) => firstWord.get(name)!.at - answeredAt.get(name)!));
   for (const name of admitted) await waitForPhase(alice, name, 'Ready', 600_000);
   const allReady = Date.now() - asked;
 
@@ -96,7 +103,8 @@ it(`P8: ${STORES} small stores at once on the bundled cluster, reserve ${RESERVE
 
   console.log([
     `P8 ${STORES} small stores, reserve ${RESERVE}, ${nodes.length} node(s) with ${forStores.cpuMilli}m CPU allocatable: a small store's share ${share.cpuMilli}m CPU`,
-    `admitted ${admitted.length} (expected ${expected}), waiting for room ${waiting.length}, told within ${(toldWithin / 1000).toFixed(1)} s; admitted all Ready ${(allReady / 1000).toFixed(0)} s after the POSTs`,
+    `creates answered within ${(slowestAnswer / 1000).toFixed(1)} s (the slowest of ${STORES} at once)`,
+    `admitted ${admitted.length} (expected ${expected}), waiting for room ${waiting.length}, told within ${(toldWithin / 1000).toFixed(1)} s of the POST, ${(toldAfterAnswer / 1000).toFixed(1)} s of its answer; admitted all Ready ${(allReady / 1000).toFixed(0)} s after the POSTs`,
     `store pods ever Unschedulable: ${stuck.size}${stuck.size ? ` (${[...stuck].join(', ')})` : ''}`,
     `after a delete, ${started} started ${startedAfter} ms after the deleted store was gone`,
   ].join('\n'));
@@ -107,7 +115,9 @@ it(`P8: ${STORES} small stores at once on the bundled cluster, reserve ${RESERVE
     metrics: [
       { name: 'stores admitted', value: admitted.length, unit: 'stores', goal: { op: '<=', value: expected } },
       { name: 'stores waiting for room', value: waiting.length, unit: 'stores' },
-      { name: 'told "waiting for room" within', value: toldWithin / 1000, unit: 's', goal: { op: '<=', value: 20 } },
+      { name: 'told "waiting for room" within (from the POST)', value: toldWithin / 1000, unit: 's', goal: { op: '<=', value: 20 } },
+      { name: '… of which the slowest create\'s answer', value: slowestAnswer / 1000, unit: 's' },
+      { name: 'told after the create\'s answer (max)', value: toldAfterAnswer / 1000, unit: 's' },
       { name: 'store pods ever Unschedulable', value: stuck.size, unit: 'pods', goal: { op: '<=', value: 0 } },
       { name: 'admitted stores all Ready after', value: allReady / 1000, unit: 's' },
       { name: 'a waiting store started after a delete', value: startedAfter / 1000, unit: 's' },
