@@ -71,6 +71,13 @@ describe('admitByRoom', () => {
     expect(decision.wait[0]!.message).toContain('the cluster has 0 CPU free');
   });
 
+  it('keeps the room of a store that fits but waits for a slot, so the ones behind it are told at once', () => {
+    const decision = admitByRoom([entry('a', small), entry('b', small), entry('c', small)], 0, { cpuMilli: 600, memoryBytes: 4 * 2 ** 30 }, 0, 60_000);
+    expect(decision.start).toEqual([]);
+    expect(decision.wait.map((w) => w.job.metadata!.name)).toEqual(['c']);
+    expect(decision.wait[0]!.message).toContain('the cluster has 100m CPU free');
+  });
+
   it('ends a store that waited for room longer than allowed, with the reason; one waiting only for a slot is never ended', () => {
     const decision = admitByRoom([entry('old', large, 0), entry('new', large, 50_000), entry('slotless', small, 0)], 0, free, 60_000, 60_000);
     expect(decision.giveUp.map((g) => g.job.metadata!.name)).toEqual(['old']);

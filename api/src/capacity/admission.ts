@@ -66,9 +66,10 @@ export function admitByRoom(waiting: readonly WaitingJob[], slots: number, free:
       }
       continue;
     }
-    if (decision.start.length >= slots) continue;
-    decision.start.push(job);
+    // It fits: its room is kept for it even while it waits for a slot, so the stores behind it
+    // hear at once that there is none left for them (and cannot take it first).
     if (room) left = subtract(left, room.need);
+    if (decision.start.length < slots) decision.start.push(job);
   }
   return decision;
 }
