@@ -72,7 +72,10 @@ export class StoreCache {
   /** For /readyz: ok once every informer has listed; else which still sync, and why. */
   syncCheck(): { name: 'caches'; ok: boolean; reason?: string } {
     if (this.unsynced.size === 0) return { name: 'caches', ok: true };
-    const waiting = [...this.unsynced].map(([name, error]) => (error ? `${name} (${error})` : name));
+    // Grouped by error: one refused connection is said once, not once per informer.
+    const byError = new Map<string, string[]>();
+    for (const [name, error] of this.unsynced) byError.set(error ?? '', [...(byError.get(error ?? '') ?? []), name]);
+    const waiting = [...byError].map(([error, names]) => `${names.join(', ')}${error ? ` (${error})` : ''}`);
     return { name: 'caches', ok: false, reason: `syncing: ${waiting.join(', ')}` };
   }
 

@@ -16,7 +16,8 @@ describe('describeKubeError', () => {
 
   it('gives a network failure its code', () => {
     const refused = new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6443'), { code: 'ECONNREFUSED' }) });
-    expect(describeKubeError(refused)).toBe('ECONNREFUSED (connect ECONNREFUSED 127.0.0.1:6443)');
+    expect(describeKubeError(refused)).toBe('connect ECONNREFUSED 127.0.0.1:6443');
     expect(describeKubeError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toBe('ECONNRESET');
+    expect(describeKubeError(new TypeError('fetch failed', { cause: new Error('bad port') }))).toBe('fetch failed (bad port)');
   });
 });

@@ -12,7 +12,8 @@ export function describeKubeError(error: unknown): string {
   }
   // fetch wraps the network's reason ("fetch failed", cause ECONNREFUSED).
   const network = cause?.code ?? (typeof code === 'string' ? code : undefined);
-  return network ? `${network}${cause?.message && cause.message !== network ? ` (${cause.message})` : ''}` : error.message.split('\n')[0]!;
+  if (network) return cause?.message?.includes(network) ? cause.message : network;
+  return `${error.message.split('\n')[0]}${cause?.message ? ` (${cause.message})` : ''}`;
 }
 
 function statusMessage(body: unknown): string | undefined {

@@ -5,6 +5,7 @@
 // the RoleBinding it makes there, so it is not asked here.
 import * as k8s from '@kubernetes/client-node';
 import { PLATFORM_NAMESPACE } from '../store/names.ts';
+import { describeKubeError } from './kube-error.ts';
 import type { Check } from './report.ts';
 
 export interface Access {
@@ -82,7 +83,7 @@ export class PermissionsCheck {
         this.current = permissionsCheck(await deniedAccess(this.kubeConfig));
       } catch (error) {
         // Unreachable is the cluster check's to say; this one says only that it could not ask.
-        if (!this.current.ok) this.current = permissionsCheck([], (error as Error).message.split('\n')[0]);
+        if (!this.current.ok) this.current = permissionsCheck([], describeKubeError(error));
       }
       // Asked again soon while not known to be fine, rarely once it is.
       if (!stopped) timer = setTimeout(() => void round(), this.current.ok ? this.everyMs : Math.min(this.everyMs, 5_000));

@@ -55,5 +55,6 @@ export function redisCheck(redis: Redis): Source {
   redis.on('ready', () => { lastError = undefined; });
   return () => (redis.status === 'ready'
     ? { name: 'redis', ok: true }
-    : { name: 'redis', ok: false, reason: `${redis.status}${lastError ? `: ${lastError}` : ''} (${redis.options.host}:${redis.options.port})` });
+    // The error, not the status: ioredis goes connecting → reconnecting on every retry, and the reason should stay put.
+    : { name: 'redis', ok: false, reason: `${lastError ?? redis.status} (${redis.options.host}:${redis.options.port})` });
 }
