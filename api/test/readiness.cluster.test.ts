@@ -279,7 +279,8 @@ describe('SIGTERM', () => {
     await waitFor('the install to print its first lines', async () => (logLines(before).length >= 2 ? true : undefined), 120_000, 200);
 
     const creates = inFlight.map((name) => alice.create({ name, plan: 'small' }).then((answer) => answer.status, (error: Error) => error.message));
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // Long enough for the server to have them, short of the dozen writes a create makes.
+    await new Promise((resolve) => setTimeout(resolve, 60));
     const signalled = Date.now();
     const exited = new Promise<number | null>((resolve) => first.child.once('exit', (code) => resolve(code)));
     first.child.kill('SIGTERM');
