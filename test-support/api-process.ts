@@ -49,7 +49,8 @@ export interface ApiProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function startApi(env: Record<string, string> = {}, port?: number): Promise<ApiProcess> {
+/** `until: 'listening'` returns once /livez answers, before /readyz does (the readiness suite watches it turn). */
+export async function startApi(env: Record<string, string> = {}, port?: number, { until = 'ready' }: { until?: 'ready' | 'listening' } = {}): Promise<ApiProcess> {
   const listenPort = port ?? (await freePort());
   let output = '';
   const child = spawn(process.execPath, [...(process.env.API_NODE_ARGS?.split(' ').filter(Boolean) ?? []), path.join(repoRoot, 'api/src/main.ts')], {
@@ -82,9 +83,9 @@ export async function startApi(env: Record<string, string> = {}, port?: number):
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   const url = `http://127.0.0.1:${listenPort}`;
-  await waitFor('the API to be ready', async () => {
+  await waitFor(`the API to be ${until}`, async () => {
     if (child.exitCode !== null) throw new Error(`API exited: ${output}`);
-    const response = await fetch(`${url}/readyz`).catch(() => undefined);
+    const response = await fetch(`${url}/${until === 'ready' ? 'readyz' : 'livez'}`).catch(() => undefined);
     return response?.ok ? true : undefined;
   }, 30_000, 200);
   return {

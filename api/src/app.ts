@@ -28,6 +28,8 @@ import { accessLog } from './observability/audit.ts';
 import type { StoreActivityWatches } from './kube/store-activity.ts';
 import type { PlatformMetrics } from './observability/metrics.ts';
 import type { StoreReader } from './store/reader.ts';
+import { LIVENESS_PATHS, readinessGate, readyzAnswer } from './lifecycle/gate.ts';
+import type { ReadinessReport } from './lifecycle/report.ts';
 
 export interface AppDeps {
   kube: KubeClients;
@@ -45,7 +47,8 @@ export interface AppDeps {
   edge: EdgeConfig;
   /** Open event streams, capped per token and per process. */
   streams: StreamLimits;
-  isReady?: () => boolean;
+  /** What /readyz answers; API routes are refused (503) while report.ts says they cannot be served. */
+  readiness?: () => ReadinessReport;
   rateLimit: Omit<RateLimitSettings, 'anonymousMax' | 'maxKeys'>;
   /** Shares rate-limit budgets between replicas when set. */
   redis?: Redis;
@@ -76,11 +79,11 @@ export function createApp(deps: AppDeps): Koa {
   app.use(clientAddress(deps.edge.trustedProxies));
 
   const health = new Router();
-  health.get('/livez', (ctx) => { ctx.body = { status: 'ok' }; });
+  health.get([...LIVENESS_PATHS], (ctx) => { ctx.body = { status: 'ok' }; });
   health.get('/readyz', (ctx) => {
-    const ready = deps.isReady?.() ?? true;
-    ctx.status = ready ? 200 : 503;
-    ctx.body = { status: ready ? 'ready' : 'starting' };
+    const { status, body } = deps.readiness ? readyzAnswer(deps.readiness()) : { status: 200, body: { ready: true, status: 'ready', checks: [] } };
+    ctx.status = status;
+    ctx.body = body;
   });
   const openApi = buildOpenApiDocument();
   health.get('/api/v1/openapi.json', (ctx) => { ctx.body = openApi; });
@@ -96,6 +99,7 @@ export function createApp(deps: AppDeps): Koa {
 
   // Who is asking first (a hash and a lookup), so only verified tokens get budgets of their
   // own; everything else shares its address's small one, and is refused before any body is read.
+  if (deps.readiness) app.use(readinessGate(deps.readiness));
   app.use(identify(deps.tokens));
   app.use(rateLimit({ ...deps.rateLimit, anonymousMax: deps.edge.anonymousMax, maxKeys: deps.edge.maxRateKeys }, deps.redis));
   app.use(requirePrincipal);

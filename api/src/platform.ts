@@ -26,6 +26,7 @@ import { StoreReader } from './store/reader.ts';
 import { shopAddress } from './store/store-url.ts';
 import { ShopHealthProbe } from './store/shop-health.ts';
 import { operationRunning } from './store/state.ts';
+import { type Readiness, redisCheck } from './lifecycle/readiness.ts';
 
 function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -33,12 +34,11 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Record<strin
   return counts;
 }
 
-export async function startPlatform(kubeConfig: k8s.KubeConfig, config: Config, logger: Logger, edge: EdgeConfig) {
+export async function startPlatform(kubeConfig: k8s.KubeConfig, config: Config, logger: Logger, edge: EdgeConfig, readiness?: Readiness) {
   const kube = makeKubeClients(kubeConfig);
   const cache = new StoreCache(kube);
-  let ready = false;
+  readiness?.add('caches', () => cache.syncCheck());
   await cache.start();
-  ready = true;
   const reader = new StoreReader(kube, cache, shopAddress(config.operations.platformValues));
   const events = new OperationEvents(kube, logger);
   const operations = new StoreOperations(kube, config.operations, events);
@@ -71,6 +71,7 @@ export async function startPlatform(kubeConfig: k8s.KubeConfig, config: Config, 
     onFinished: observeFinishedOperations(metrics, events, logger),
   }).start();
   const redis = config.redis ? connectRedis(config.redis) : undefined;
+  if (redis) readiness?.add('redis', redisCheck(redis));
   const tokens = new TokenRegistry(config.tokens);
   const streams = new StreamLimits(edge.streams);
   // A token taken away (or narrowed) ends the streams it opened.
@@ -82,7 +83,7 @@ export async function startPlatform(kubeConfig: k8s.KubeConfig, config: Config, 
     kube, cache, reader, operations, logger, metrics, logs, activity, shopHealth, room,
     tokens, streams, edge, baseDomain: config.baseDomain,
     rateLimit: config.rateLimit, redis,
-    isReady: () => ready,
+    readiness: readiness && (() => readiness.report()),
   });
   return {
     app,

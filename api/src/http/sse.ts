@@ -28,6 +28,19 @@ export interface SseOptions {
   flushQueue?: FlushQueue;
 }
 
+/** Every open stream's goodbye, so a shutdown can end them all with a reconnect hint. */
+const openStreams = new Set<(retryMs: number) => void>();
+
+/**
+ * Ends every open stream after what was queued, telling each reader (`retry:`) how soon to
+ * come back; it resumes with Last-Event-ID, on another replica. Returns how many were ended.
+ */
+export function endAllStreams(retryMs: number): number {
+  const goodbyes = [...openStreams];
+  for (const goodbye of goodbyes) goodbye(retryMs);
+  return goodbyes.length;
+}
+
 /** The last event's text: one event sent to many viewers in turn is made once for all of them. */
 let lastFrame: { event: string; json: string; id?: string; text: string } | undefined;
 function frame(event: string, json: string, id?: string): string {
@@ -59,6 +72,7 @@ export function openSse(ctx: Context, options: SseOptions): SseChannel {
     if (text) write(text);
   };
   const stop = () => {
+    openStreams.delete(goodbye);
     for (const timer of [...timers, stallTimer]) clearTimeout(timer);
     flushQueue.delete(flush);
     abort.abort();
@@ -96,6 +110,11 @@ export function openSse(ctx: Context, options: SseOptions): SseChannel {
     stop();
     res.end();
   };
+  function goodbye(retryMs: number) {
+    enqueue(`retry: ${retryMs}\n: the server is shutting down; reconnect with Last-Event-ID\n\n`);
+    close();
+  }
+  openStreams.add(goodbye);
   timers.push(setInterval(() => enqueue(': heartbeat\n\n'), heartbeatMs));
   const idle = idleMs ? setTimeout(() => { options.onDrop?.('idle'); close(); }, idleMs) : undefined;
   if (idle) timers.push(idle);

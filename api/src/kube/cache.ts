@@ -4,6 +4,7 @@
 import * as k8s from '@kubernetes/client-node';
 import { LABELS, MANAGED_BY, PLATFORM_NAMESPACE } from '../store/names.ts';
 import type { KubeClients } from './clients.ts';
+import { describeKubeError } from '../lifecycle/kube-error.ts';
 
 type Listener = (store: string) => void;
 
@@ -16,6 +17,9 @@ export class StoreCache {
   /** Goes up on every change seen: what is derived from the cache is valid while it stays. */
   version = 0;
   private stopped = false;
+  /** Informers whose first list has not succeeded yet, with the last error each met. */
+  private readonly unsynced = new Map<string, string | undefined>([['namespaces', undefined], ['jobs', undefined], ['pods', undefined], ['records', undefined]]);
+  private synced?: () => void;
 
   constructor(kube: KubeClients) {
     const storeSelector = LABELS.store;
@@ -29,7 +33,7 @@ export class StoreCache {
     this.records = k8s.makeInformer(kube.config, `/api/v1/namespaces/${PLATFORM_NAMESPACE}/configmaps`,
       () => kube.core.listNamespacedConfigMap({ namespace: PLATFORM_NAMESPACE, labelSelector: storeSelector }), storeSelector);
 
-    for (const informer of [this.namespaces, this.jobs, this.pods, this.records] as k8s.Informer<k8s.KubernetesObject>[]) {
+    for (const [name, informer] of this.named()) {
       for (const verb of [k8s.ADD, k8s.UPDATE, k8s.DELETE] as const) {
         informer.on(verb, (object) => {
           this.version += 1;
@@ -37,15 +41,42 @@ export class StoreCache {
           if (store) for (const listener of this.listeners) listener(store);
         });
       }
-      informer.on(k8s.ERROR, () => {
+      informer.on(k8s.ERROR, (error) => {
+        // A failed first list (403, no answer) leaves the informer unsynced: say why for /readyz.
+        if (this.unsynced.has(name)) this.unsynced.set(name, describeKubeError(error));
         // A closed or failed watch: start again after a pause (re-list, then re-watch).
-        if (!this.stopped) setTimeout(() => void informer.start().catch(() => undefined), 2000);
+        if (!this.stopped) setTimeout(() => void this.startOne(name, informer), 2000);
       });
     }
   }
 
+  private named(): [string, k8s.Informer<k8s.KubernetesObject> & k8s.ObjectCache<k8s.KubernetesObject>][] {
+    return [['namespaces', this.namespaces], ['jobs', this.jobs], ['pods', this.pods], ['records', this.records]] as never;
+  }
+
+  /** A failed list emits ERROR and resolves start() unsynced; a resourceVersion means the list came. */
+  private async startOne(name: string, informer: k8s.Informer<k8s.KubernetesObject> & k8s.ObjectCache<k8s.KubernetesObject>) {
+    await informer.start().catch(() => undefined);
+    if (!this.unsynced.has(name) || !(informer as unknown as { latestResourceVersion(): string }).latestResourceVersion()) return;
+    this.unsynced.delete(name);
+    if (this.unsynced.size === 0) this.synced?.();
+  }
+
+  /** Resolves once every informer has listed once (retrying every 2 s until then). */
   async start(): Promise<void> {
-    await Promise.all([this.namespaces.start(), this.jobs.start(), this.pods.start(), this.records.start()]);
+    const synced = new Promise<void>((resolve) => (this.synced = resolve));
+    await Promise.all(this.named().map(([name, informer]) => this.startOne(name, informer)));
+    if (this.unsynced.size > 0) await synced;
+  }
+
+  /** For /readyz: ok once every informer has listed; else which still sync, and why. */
+  syncCheck(): { name: 'caches'; ok: boolean; reason?: string } {
+    if (this.unsynced.size === 0) return { name: 'caches', ok: true };
+    // Grouped by error: one refused connection is said once, not once per informer.
+    const byError = new Map<string, string[]>();
+    for (const [name, error] of this.unsynced) byError.set(error ?? '', [...(byError.get(error ?? '') ?? []), name]);
+    const waiting = [...byError].map(([error, names]) => `${names.join(', ')}${error ? ` (${error})` : ''}`);
+    return { name: 'caches', ok: false, reason: `syncing: ${waiting.join(', ')}` };
   }
 
   async stop(): Promise<void> {

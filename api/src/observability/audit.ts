@@ -9,7 +9,7 @@ import type { PlatformMetrics } from './metrics.ts';
 
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Probes and scrapes: logged only when they fail, or they would drown everything else. */
-const QUIET_PATHS = new Set(['/livez', '/readyz', '/metrics']);
+const QUIET_PATHS = new Set(['/livez', '/healthz', '/readyz', '/metrics']);
 
 /** The operation a mutating route performs, by the router's route template. */
 const OPERATIONS: Record<string, string> = {

@@ -52,7 +52,8 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   422: 'host_not_allowed: the store may not have this host (details.allowed says which it may); plan_never_fits: no node, or the whole cluster, could ever hold a store of this plan',
   429: 'rate_limited, or too_many_streams (event streams past a cap); Retry-After says when to try again',
   502: 'platform_forbidden: the cluster refused the platform (its RBAC); the operator must act',
-  503: 'cluster_unavailable: the cluster is busy or not answering; Retry-After says when to try again',
+  503: 'cluster_unavailable: the cluster is busy or not answering; starting: the API is still syncing; redis_unavailable; missing_permissions: '
+    + 'the API lacks a cluster permission (nothing was changed); Retry-After says when to try again',
 };
 const RETRY_AFTER = { 'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer' } } };
 
