@@ -11,7 +11,7 @@ import { ClusterProbe } from './lifecycle/cluster-probe.ts';
 import { loadLifecycleConfig } from './lifecycle/config.ts';
 import { drain, InFlight } from './lifecycle/drain.ts';
 import { startingHandler } from './lifecycle/gate.ts';
-import { PermissionsCheck } from './lifecycle/permissions.ts';
+import { PermissionsCheck, REQUIRED_ACCESS, ROOM_ACCESS } from './lifecycle/permissions.ts';
 import { Readiness } from './lifecycle/readiness.ts';
 import { createLogger } from './observability/logger.ts';
 import { startPlatform } from './platform.ts';
@@ -25,7 +25,7 @@ kubeConfig.loadFromDefault();
 
 const readiness = new Readiness();
 const clusterProbe = new ClusterProbe(kubeConfig, lifecycle.cluster);
-const permissions = new PermissionsCheck(kubeConfig, lifecycle.permissionsEveryMs);
+const permissions = new PermissionsCheck(kubeConfig, lifecycle.permissionsEveryMs, config.room ? [...REQUIRED_ACCESS, ...ROOM_ACCESS] : REQUIRED_ACCESS);
 readiness.add('caches', () => ({ name: 'caches', ok: false, reason: 'syncing: namespaces, jobs, pods, records' }));
 readiness.add('cluster', () => clusterProbe.check());
 readiness.add('permissions', () => permissions.check());

@@ -61,6 +61,7 @@ export async function startPlatform(kubeConfig: k8s.KubeConfig, config: Config, 
     }).start()
     : () => undefined;
   const room = config.room ? new ClusterRoom(kube, cache, config.room) : undefined;
+  if (room) readiness?.add('room', () => room.syncCheck());
   await room?.start();
   const roomGate = room && new RoomGate({ kube, cache, room, logger });
   const stopQueue = config.queue.cap > 0

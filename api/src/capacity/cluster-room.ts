@@ -5,6 +5,7 @@ import * as k8s from '@kubernetes/client-node';
 import type { PlanName } from '../../../contract/plans.ts';
 import type { StoreCache } from '../kube/cache.ts';
 import type { KubeClients } from '../kube/clients.ts';
+import { describeKubeError } from '../lifecycle/kube-error.ts';
 import { readSpec } from '../store/intent.ts';
 import { plans } from '../store/plans.ts';
 import { holdsRoom } from './admission.ts';
@@ -17,21 +18,33 @@ export class ClusterRoom {
   /** How long a new store may wait for room before it fails with the reason. */
   readonly maxWaitMs: number;
   private stopped = false;
+  private listed = false;
+  private lastError?: string;
 
   constructor(kube: KubeClients, cache: StoreCache, settings: { reserve: Resources; maxWaitMs: number }) {
     this.cache = cache;
     this.reserve = settings.reserve;
     this.maxWaitMs = settings.maxWaitMs;
     this.nodes = k8s.makeInformer(kube.config, '/api/v1/nodes', () => kube.core.listNode());
-    this.nodes.on(k8s.ERROR, () => {
-      if (!this.stopped) setTimeout(() => void this.nodes.start().catch(() => undefined), 2000);
+    this.nodes.on(k8s.ERROR, (error) => {
+      // Until the first list, no node is known and no new store starts: /readyz says why.
+      if (!this.listed) this.lastError = describeKubeError(error);
+      if (!this.stopped) setTimeout(() => void this.start(), 2000);
     });
   }
 
+  /** Starts watching the nodes; never throws (a refused list is retried, and said by syncCheck). */
   async start(): Promise<void> {
-    await this.nodes.start().catch((error: unknown) => {
-      throw new Error(`room admission needs to list and watch nodes (the storefleet-api ClusterRole's "nodes" rule): ${(error as Error).message}`);
-    });
+    await this.nodes.start().catch(() => undefined);
+    if ((this.nodes as unknown as { latestResourceVersion(): string }).latestResourceVersion()) this.listed = true;
+  }
+
+  /** For /readyz: new stores wait until the nodes are known. */
+  syncCheck(): { name: 'room'; ok: boolean; reason?: string } {
+    if (this.listed) return { name: 'room', ok: true };
+    // Before an error, a start under way (the words readiness logs as info, not trouble).
+    if (!this.lastError) return { name: 'room', ok: false, reason: 'syncing: nodes' };
+    return { name: 'room', ok: false, reason: `the nodes cannot be listed, so no new store starts (${this.lastError})` };
   }
 
   async stop(): Promise<void> {

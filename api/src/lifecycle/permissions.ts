@@ -34,6 +34,9 @@ export const REQUIRED_ACCESS: readonly Access[] = [
   { verb: 'update', resource: 'leases', group: 'coordination.k8s.io', namespace: PLATFORM_NAMESPACE, name: 'storefleet-provisioning-queue' },
 ];
 
+/** Room admission's (capacity/): the nodes' allocatable and whether they take pods. */
+export const ROOM_ACCESS: readonly Access[] = all(['get', 'list', 'watch'], { resource: 'nodes' });
+
 /** `create leases.coordination.k8s.io in storefleet-system`: what kubectl auth can-i takes. */
 export function describeAccess({ verb, resource, group, subresource, namespace, name }: Access): string {
   const kind = `${resource}${subresource ? `/${subresource}` : ''}${group ? `.${group}` : ''}${name ? ` "${name}"` : ''}`;
@@ -66,9 +69,12 @@ export class PermissionsCheck {
   private readonly kubeConfig: k8s.KubeConfig;
   private readonly everyMs: number;
 
-  constructor(kubeConfig: k8s.KubeConfig, everyMs: number) {
+  private readonly required: readonly Access[];
+
+  constructor(kubeConfig: k8s.KubeConfig, everyMs: number, required: readonly Access[] = REQUIRED_ACCESS) {
     this.kubeConfig = kubeConfig;
     this.everyMs = everyMs;
+    this.required = required;
   }
 
   check(): Check {
@@ -80,7 +86,7 @@ export class PermissionsCheck {
     let stopped = false;
     const round = async () => {
       try {
-        this.current = permissionsCheck(await deniedAccess(this.kubeConfig));
+        this.current = permissionsCheck(await deniedAccess(this.kubeConfig, this.required));
       } catch (error) {
         // Unreachable is the cluster check's to say; this one says only that it could not ask.
         if (!this.current.ok) this.current = permissionsCheck([], describeKubeError(error));
