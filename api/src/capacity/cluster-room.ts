@@ -52,11 +52,6 @@ export class ClusterRoom {
     await this.nodes.stop();
   }
 
-  /** Calls back when nodes come, go or change (room may have grown). */
-  onNodesChanged(listener: () => void): void {
-    for (const verb of [k8s.ADD, k8s.UPDATE, k8s.DELETE] as const) this.nodes.on(verb, listener);
-  }
-
   /** The room now; `resumed`: Jobs started that the cache does not show started yet (they hold room). */
   room(resumed: ReadonlySet<string> = new Set()): Room {
     const jobs = this.cache.jobs.list();
