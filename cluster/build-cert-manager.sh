@@ -2,16 +2,18 @@
 # Builds cert-manager's controller and its ACME HTTP-01 solver (acmesolver) from the
 # github.com/cert-manager/cert-manager module on the Go module proxy, into the cache, and
 # copies its CRDs beside them. Prints the bin directory (the CRDs are in ../crds).
-# Reuses a finished build.
+# Reuses a finished build. STOREFLEET_CERT_MANAGER_ALL=1 also builds the webhook and the
+# cainjector, which the bundled cluster does not need.
 #
 # Upstream's commands (cmd/controller, cmd/acmesolver, cmd/webhook, cmd/cainjector) are
 # nested modules (…/controller-binary etc., `replace github.com/cert-manager/cert-manager =>
 # ../../`) that are untagged and absent from the root module's zip, so the module proxy
 # serves none of them. Everything they run lives in the root module: the control loops and
 # issuers register themselves when imported, and the solver is one exported type. So a
-# wrapper module in the cache holds two small entrypoints of ours (cluster/cert-manager/*)
-# and requires cert-manager at the pinned version, with cert-manager's own dependency pins.
-# The webhook and cainjector are not built: see cluster/ACME-AND-METRICS.md.
+# wrapper module in the cache holds small entrypoints of ours (cluster/cert-manager/*) and
+# requires cert-manager at the pinned version, with cert-manager's own dependency pins. It is
+# named under github.com/cert-manager/cert-manager/, as upstream's nested modules are, so the
+# webhook entrypoint may import cert-manager's internal/ packages.
 set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -24,6 +26,7 @@ exec 9>"$STOREFLEET_CACHE/.cert-manager-build.lock"
 flock 9
 
 COMMANDS=(controller acmesolver)
+[ "${STOREFLEET_CERT_MANAGER_ALL:-}" = 1 ] && COMMANDS+=(webhook cainjector)
 # The entrypoints are ours and may change without a version bump: a build records their hash.
 source_hash=$(cat "$CLUSTER_DIR"/cert-manager/*/*.go | sha256sum | cut -c1-16)
 complete_build() {
@@ -45,7 +48,7 @@ write_wrapper_module() {
   # The root go.mod has no replace lines today; fail loudly if that changes.
   if grep -q '^replace' "$cm_dir/go.mod"; then die "cert-manager's go.mod now has replace lines: repeat them here"; fi
   {
-    echo "module storefleet.local/cert-manager-build"
+    echo "module $module/storefleet-build"
     echo
     sed -n '/^go [0-9.]*$/p' "$cm_dir/go.mod"
     echo
@@ -58,13 +61,13 @@ write_wrapper_module() {
   chmod u+w "$dir/go.sum"
   rm -rf "$dir/cmd"
   mkdir -p "$dir/cmd"
-  cp -r "$CLUSTER_DIR/cert-manager/controller" "$CLUSTER_DIR/cert-manager/acmesolver" "$dir/cmd/"
+  cp -r "$CLUSTER_DIR"/cert-manager/*/ "$dir/cmd/"
   mkdir -p "$base/crds"
   cp "$cm_dir"/deploy/crds/*.yaml "$base/crds/"
   chmod u+w "$base"/crds/*.yaml
 }
 
-log "building cert-manager $CERT_MANAGER_VERSION controller and acmesolver (first run only: many minutes on 2 busy cores, seconds after)"
+log "building cert-manager $CERT_MANAGER_VERSION (${COMMANDS[*]}) (first run only: 9 min on 2 busy cores, seconds after)"
 start=$SECONDS
 work=$base/src
 mkdir -p "$work"

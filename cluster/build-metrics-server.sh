@@ -14,7 +14,7 @@ exec 9>"$STOREFLEET_CACHE/.metrics-server-build.lock"
 flock 9
 
 if [ ! -x "$out/metrics-server" ]; then
-  log "building metrics-server $METRICS_SERVER_VERSION (first run only: a few minutes on 2 busy cores, seconds after)"
+  log "building metrics-server $METRICS_SERVER_VERSION (first run only: 4-10 min on 2 busy cores, seconds after)"
   start=$SECONDS
   # The version stamp metrics-server's Makefile sets (`metrics-server --version` prints it);
   # the module proxy gives no commit hash, so gitCommit stays empty.

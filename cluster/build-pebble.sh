@@ -15,7 +15,7 @@ flock 9
 
 module=github.com/letsencrypt/pebble/v2
 if [ ! -x "$out/pebble" ] || [ ! -x "$out/pebble-challtestsrv" ]; then
-  log "building Pebble $PEBBLE_VERSION (first run only: about 1 min on 2 busy cores, seconds after)"
+  log "building Pebble $PEBBLE_VERSION (first run only: under a minute, seconds after)"
   start=$SECONDS
   # `pebble -version` prints main.version, as Pebble's release workflow stamps it.
   GOBIN=$out CGO_ENABLED=0 go install -trimpath -ldflags "-s -w -X 'main.version=$PEBBLE_VERSION'" \
