@@ -21,11 +21,11 @@ const stores = [first, second, third, huge];
 let api: ApiProcess;
 let reserve: string;
 
-/** Room for one small store (250m CPU, 576 MiB) and 50m CPU, 448 MiB over. */
-async function reserveLeavingOneSmallStore(): Promise<string> {
+/** A reserve that leaves `cpuMilli` and `memoryMiB` for stores: 300m and 1 GiB hold one small store (250m CPU, 576 MiB), with 50m CPU and 448 MiB over. */
+async function reserveLeaving(cpuMilli: number, memoryMiB = 1024): Promise<string> {
   const nodes = (await core.listNode()).items.filter(schedulable);
   const total = nodes.map((node) => resources(node.status?.allocatable)).reduce(add);
-  return `cpu=${total.cpuMilli - 300}m,memory=${Math.floor(total.memoryBytes / 2 ** 20) - 1024}Mi`;
+  return `cpu=${total.cpuMilli - cpuMilli}m,memory=${Math.floor(total.memoryBytes / 2 ** 20) - memoryMiB}Mi`;
 }
 
 const roomEnv = (waitSeconds: number) => ({ STOREFLEET_ROOM_RESERVE: reserve, STOREFLEET_ROOM_WAIT_SECONDS: String(waitSeconds) });
@@ -44,7 +44,7 @@ async function jobOf(store: string) {
 
 beforeAll(async () => {
   preparePlatform();
-  reserve = await reserveLeavingOneSmallStore();
+  reserve = await reserveLeaving(300);
   api = await startApi(roomEnv(900));
 }, 600_000);
 
@@ -137,4 +137,27 @@ describe('room admission, with a reserve that leaves room for one small store', 
     // (Its uninstall Job stays until its TTL, as every finished Job does.)
     await waitFor('the given-up Job to be swept', async () => ((await jobOf(third)).suspended.includes(true) ? undefined : true), 120_000, 1000);
   }, 600_000);
+
+  it('refuses a rollback to a revision whose plan the cluster could never hold, and changes nothing', async () => {
+    // More room for a while (as after a node was added): the second store grows to medium and back.
+    await api.kill();
+    api = await startApi({ ...roomEnv(900), STOREFLEET_ROOM_RESERVE: await reserveLeaving(900, 4096) });
+    let alice = client(api, TOKENS.alice);
+    for (const [plan, seq] of [['medium', 2], ['small', 3]] as const) {
+      expect((await alice.change(second, { plan })).status).toBe(202);
+      await waitFor(`${second} on ${plan}`, async () => {
+        const store = (await alice.get(second)).body?.store;
+        return store?.state.phase === 'Ready' && store.state.operation?.seq === seq ? true : undefined;
+      }, 300_000, 500);
+    }
+    // Room for one small store again: revision 2 (medium) could never come back.
+    await api.kill();
+    api = await startApi(roomEnv(900));
+    alice = client(api, TOKENS.alice);
+    const back = await alice.rollback(second, { revision: 2 });
+    expect([back.status, back.body.error.code]).toEqual([422, 'plan_never_fits']);
+    expect(back.body.error.message).toMatch(/^A medium store needs 550m CPU and 1.1 GiB, more than this cluster can ever give stores/);
+    expect((await alice.get(second)).body.store).toMatchObject({ spec: { plan: 'small' }, state: { phase: 'Ready', operation: { seq: 3 } } });
+    await invariantsHold(true);
+  }, 900_000);
 });

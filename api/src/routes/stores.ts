@@ -71,6 +71,18 @@ export function storesRouter(deps: StoreRouteDeps): { api: Router; seed: Router 
     if (why) throw new HttpError(422, 'plan_never_fits', why);
   };
 
+  /**
+   * A store moving to another plan (a change, or a rollback to a revision of another plan):
+   * refused when the cluster could never hold it, or has not the difference free now (a
+   * store that runs holds its plan's room; a bigger plan takes the rest at once).
+   */
+  const refusePlanChange = (from: PlanName | undefined, to: PlanName | undefined) => {
+    if (!from || !to || from === to) return;
+    refuseNeverFitting(to);
+    const noRoom = deps.room?.noRoomToGrow(from, to);
+    if (noRoom) throw new HttpError(409, 'no_room', noRoom);
+  };
+
   const createStore = async (ctx: Context) => {
     requireScope(principal(ctx), 'create');
     const { body } = input<CreateStoreBody>(ctx);
@@ -121,12 +133,7 @@ export function storesRouter(deps: StoreRouteDeps): { api: Router; seed: Router 
     const store = await visibleStore(ctx, params.name);
     requireScope(principal(ctx), 'change');
     if (!store.spec) throw new HttpError(409, 'store_unreadable', store.state.message);
-    if (body.plan && body.plan !== store.spec.plan) {
-      refuseNeverFitting(body.plan);
-      // A store that runs holds its plan's room; a bigger plan takes the difference at once.
-      const noRoom = deps.room?.noRoomToGrow(store.spec.plan, body.plan);
-      if (noRoom) throw new HttpError(409, 'no_room', noRoom);
-    }
+    refusePlanChange(store.spec.plan, body.plan);
     const job = await operations.change(params.name, { ...store.spec, ...body }, requestId(ctx));
     ctx.status = 202;
     ctx.body = { store: await reader.get(params.name), operation: { job } };
@@ -148,7 +155,7 @@ export function storesRouter(deps: StoreRouteDeps): { api: Router; seed: Router 
 
   router.post('/:name/rollback', validate({ params: storeParams, body: rollbackBody }), async (ctx) => {
     const { params, body } = input<{ revision: number }>(ctx);
-    await visibleStore(ctx, params.name);
+    const store = await visibleStore(ctx, params.name);
     requireScope(principal(ctx), 'change');
     // Helm's "0 = the previous revision", resolved here so the store records what it returns to.
     const revisions = await listRevisions(deps.kube.core, params.name);
@@ -158,6 +165,7 @@ export function storesRouter(deps: StoreRouteDeps): { api: Router; seed: Router 
       const known = revisions.map((revision) => revision.revision).join(', ') || 'none yet';
       throw new HttpError(409, 'no_such_revision', `Store "${params.name}" has no revision ${number} to roll back to; its revisions: ${known}.`);
     }
+    refusePlanChange(store.spec?.plan, target.spec.plan);
     const job = await operations.rollback(params.name, number, target.spec, requestId(ctx));
     ctx.status = 202;
     ctx.body = { store: await reader.get(params.name), operation: { job }, revision: number };
