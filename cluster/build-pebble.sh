@@ -7,19 +7,7 @@ set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
-out=$STOREFLEET_CACHE/pebble-$PEBBLE_VERSION/bin
-mkdir -p "$out"
-# One build at a time: a second caller waits and then finds the finished binaries.
-exec 9>"$STOREFLEET_CACHE/.pebble-build.lock"
-flock 9
-
 module=github.com/letsencrypt/pebble/v2
-if [ ! -x "$out/pebble" ] || [ ! -x "$out/pebble-challtestsrv" ]; then
-  log "building Pebble $PEBBLE_VERSION (first run only: under a minute, seconds after)"
-  start=$SECONDS
-  # `pebble -version` prints main.version, as Pebble's release workflow stamps it.
-  GOBIN=$out CGO_ENABLED=0 go install -trimpath -ldflags "-s -w -X 'main.version=$PEBBLE_VERSION'" \
-    "$module/cmd/pebble@$PEBBLE_VERSION" "$module/cmd/pebble-challtestsrv@$PEBBLE_VERSION"
-  log "built Pebble $PEBBLE_VERSION in $((SECONDS - start)) s"
-fi
-echo "$out"
+# `pebble -version` prints main.version, as Pebble's release workflow stamps it.
+go_install_cached pebble "$PEBBLE_VERSION" "under a minute" "-s -w -X 'main.version=$PEBBLE_VERSION'" \
+  "$module/cmd/pebble@$PEBBLE_VERSION" "$module/cmd/pebble-challtestsrv@$PEBBLE_VERSION"

@@ -17,6 +17,31 @@ die() { log "ERROR: $*"; exit 1; }
 
 go_version() { go env GOVERSION; }
 
+# Builds Go programs whose modules need no wrapper (no `replace` lines) with `go install` from
+# the module proxy into $STOREFLEET_CACHE/<name>-<version>/bin, once, and prints that
+# directory. One build at a time: a second caller waits, then finds the finished binaries.
+#   go_install_cached NAME VERSION "first-run estimate" LDFLAGS PACKAGE@VERSION...
+go_install_cached() {
+  local name=$1 version=$2 estimate=$3 ldflags=$4 out start package
+  shift 4
+  out=$STOREFLEET_CACHE/$name-$version/bin
+  mkdir -p "$out"
+  exec 9>"$STOREFLEET_CACHE/.$name-build.lock"
+  flock 9
+  for package in "$@"; do
+    package=${package%@*}
+    if [ ! -x "$out/${package##*/}" ]; then
+      log "building $name $version (first run only: $estimate, seconds after)"
+      start=$SECONDS
+      GOBIN=$out CGO_ENABLED=0 go install -trimpath -ldflags "$ldflags" "$@"
+      log "built $name $version in $((SECONDS - start)) s"
+      break
+    fi
+  done
+  exec 9>&-
+  echo "$out"
+}
+
 # Where the Kubernetes binaries for this version and Go toolchain live.
 kube_bin_dir() {
   printf '%s/kube-%s-%s/bin\n' "$STOREFLEET_CACHE" "$KUBE_VERSION" "${KUBE_BUILD_GO:-$(go_version)}"
