@@ -10,7 +10,7 @@ import { kubeConfig, uniqueName, waitFor } from '../../test-support/harness.ts';
 import { type ApiProcess, client, startApi, TOKENS, waitForGone, waitForPhase } from '../../test-support/api-process.ts';
 import { preparePlatform } from '../../test-support/platform.ts';
 import { recordBenchResult } from '../../bench/results.ts';
-import { add, footprint, resources, schedulable } from '../src/capacity/room.ts';
+import { footprint, parseReserve, roomOf, schedulable } from '../src/capacity/room.ts';
 import { plans } from '../src/store/plans.ts';
 
 const STORES = Number(process.env.BENCH_P8_STORES ?? 12);
@@ -45,10 +45,9 @@ async function unschedulable(seen: Set<string>) {
 it(`P8: ${STORES} small stores at once on the bundled cluster, reserve ${RESERVE}`, async () => {
   const alice = client(api, TOKENS.alice);
   const nodes = (await core.listNode()).items.filter(schedulable);
-  const forStores = nodes.map((node) => resources(node.status?.allocatable)).reduce(add);
-  const reserve = resources(Object.fromEntries(RESERVE.split(',').map((pair) => pair.split('='))));
+  const room = roomOf({ nodes, reserve: parseReserve(RESERVE), admitted: [], plans });
   const share = footprint(plans.small).total;
-  const expected = Math.min(STORES, Math.floor((forStores.cpuMilli - reserve.cpuMilli) / share.cpuMilli));
+  const expected = Math.min(STORES, Math.floor(room.free.cpuMilli / share.cpuMilli));
 
   const stuck = new Set<string>();
   let sampling = true;
@@ -102,7 +101,7 @@ it(`P8: ${STORES} small stores at once on the bundled cluster, reserve ${RESERVE
   await sampler;
 
   console.log([
-    `P8 ${STORES} small stores, reserve ${RESERVE}, ${nodes.length} node(s) with ${forStores.cpuMilli}m CPU allocatable: a small store's share ${share.cpuMilli}m CPU`,
+    `P8 ${STORES} small stores, reserve ${RESERVE}, ${nodes.length} node(s) with ${room.allocatable.cpuMilli}m CPU allocatable: a small store's share ${share.cpuMilli}m CPU`,
     `creates answered within ${(slowestAnswer / 1000).toFixed(1)} s (the slowest of ${STORES} at once)`,
     `admitted ${admitted.length} (expected ${expected}), waiting for room ${waiting.length}, told within ${(toldWithin / 1000).toFixed(1)} s of the POST, ${(toldAfterAnswer / 1000).toFixed(1)} s of its answer; admitted all Ready ${(allReady / 1000).toFixed(0)} s after the POSTs`,
     `store pods ever Unschedulable: ${stuck.size}${stuck.size ? ` (${[...stuck].join(', ')})` : ''}`,

@@ -8,7 +8,7 @@ import { hostName } from './routes/stores.schema.ts';
 import { type HostPolicy, hostPolicyProblem } from './store/host-rules.ts';
 import { DEFAULT_BLOCKER_RULES } from './store/blockers.ts';
 import { WRITE_STEPS, type WriteStep } from './provisioning/operation-context.ts';
-import { resources } from './capacity/room.ts';
+import { parseReserve } from './capacity/room.ts';
 
 const tokenEntries = z.array(z.strictObject({
   sha256: z.string().regex(/^[a-f0-9]{64}$/),
@@ -147,6 +147,5 @@ function crashAfter(step: WriteStep | undefined) {
 function roomSettings(reserve: string, waitSeconds: number, queueCap: number) {
   if (!reserve) return undefined;
   if (queueCap === 0) throw new Error('STOREFLEET_ROOM_RESERVE needs the provisioning queue: set STOREFLEET_MAX_CONCURRENT_OPERATIONS above 0.');
-  const pairs = Object.fromEntries(reserve.split(',').map((pair) => pair.split('=') as [string, string]));
-  return { reserve: resources({ cpu: pairs.cpu, memory: pairs.memory }), maxWaitMs: waitSeconds * 1000 };
+  return { reserve: parseReserve(reserve), maxWaitMs: waitSeconds * 1000 };
 }

@@ -11,7 +11,8 @@ import { type ApiProcess, client, startApi, TOKENS, waitForGone, waitForPhase } 
 import { safetyViolations, settledViolations, snapshot } from '../../test-support/invariants.ts';
 import { preparePlatform } from '../../test-support/platform.ts';
 import { SYSTEM } from '../../test-support/kube.ts';
-import { add, resources, schedulable } from '../src/capacity/room.ts';
+import { NONE, roomOf } from '../src/capacity/room.ts';
+import { plans } from '../src/store/plans.ts';
 
 const kc = kubeConfig();
 const core = kc.makeApiClient(k8s.CoreV1Api);
@@ -23,9 +24,8 @@ let reserve: string;
 
 /** A reserve that leaves `cpuMilli` and `memoryMiB` for stores: 300m and 1 GiB hold one small store (250m CPU, 576 MiB), with 50m CPU and 448 MiB over. */
 async function reserveLeaving(cpuMilli: number, memoryMiB = 1024): Promise<string> {
-  const nodes = (await core.listNode()).items.filter(schedulable);
-  const total = nodes.map((node) => resources(node.status?.allocatable)).reduce(add);
-  return `cpu=${total.cpuMilli - cpuMilli}m,memory=${Math.floor(total.memoryBytes / 2 ** 20) - memoryMiB}Mi`;
+  const { allocatable } = roomOf({ nodes: (await core.listNode()).items, reserve: NONE, admitted: [], plans });
+  return `cpu=${allocatable.cpuMilli - cpuMilli}m,memory=${Math.floor(allocatable.memoryBytes / 2 ** 20) - memoryMiB}Mi`;
 }
 
 const roomEnv = (waitSeconds: number) => ({ STOREFLEET_ROOM_RESERVE: reserve, STOREFLEET_ROOM_WAIT_SECONDS: String(waitSeconds) });

@@ -3,7 +3,7 @@
 // fit, for a create to be refused at once. See room.ts for the model.
 import * as k8s from '@kubernetes/client-node';
 import type { PlanName } from '../../../contract/plans.ts';
-import type { StoreCache } from '../kube/cache.ts';
+import { hasListed, type StoreCache } from '../kube/cache.ts';
 import type { KubeClients } from '../kube/clients.ts';
 import { describeKubeError } from '../lifecycle/kube-error.ts';
 import { readSpec } from '../store/intent.ts';
@@ -36,7 +36,7 @@ export class ClusterRoom {
   /** Starts watching the nodes; never throws (a refused list is retried, and said by syncCheck). */
   async start(): Promise<void> {
     await this.nodes.start().catch(() => undefined);
-    if ((this.nodes as unknown as { latestResourceVersion(): string }).latestResourceVersion()) this.listed = true;
+    if (hasListed(this.nodes)) this.listed = true;
   }
 
   /** For /readyz: new stores wait until the nodes are known. */

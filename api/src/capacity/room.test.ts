@@ -1,7 +1,7 @@
 import type { V1Node } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { plans } from '../store/plans.ts';
-import { footprint, formatCpu, formatMemory, neverFits, noRoomToGrow, resources, roomOf, schedulable, waitingForRoomMessage } from './room.ts';
+import { footprint, formatCpu, formatMemory, neverFits, noRoomToGrow, parseReserve, resources, roomOf, schedulable, waitingForRoomMessage } from './room.ts';
 
 const node = (cpu: string, memory: string, extra: Partial<V1Node['spec']> = {}, ready = 'True'): V1Node => ({
   spec: extra,
@@ -13,6 +13,11 @@ describe('room for stores', () => {
   it('a store of a plan takes its web server, database and one Job, as chart/plans.json sizes them', () => {
     expect(footprint(plans.small).total).toEqual({ cpuMilli: 250, memoryBytes: 576 * 2 ** 20 });
     expect(footprint(plans.large).total).toEqual({ cpuMilli: 1100, memoryBytes: (2048 + 128) * 2 ** 20 });
+  });
+
+  it('reads the reserve as STOREFLEET_ROOM_RESERVE writes it', () => {
+    expect(parseReserve('cpu=300m,memory=512Mi')).toEqual(reserve);
+    expect(parseReserve('cpu=1,memory=2Gi')).toEqual({ cpuMilli: 1000, memoryBytes: 2 * 2 ** 30 });
   });
 
   it('counts only nodes that take pods: Ready, not cordoned, not tainted NoSchedule', () => {

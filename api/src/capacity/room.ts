@@ -30,6 +30,12 @@ export function resources(quantities: { cpu?: string; memory?: string } | undefi
   };
 }
 
+/** `cpu=300m,memory=512Mi` (STOREFLEET_ROOM_RESERVE's form) as resources. */
+export function parseReserve(text: string): Resources {
+  const pairs = Object.fromEntries(text.split(',').map((pair) => pair.split('=') as [string, string]));
+  return resources({ cpu: pairs.cpu, memory: pairs.memory });
+}
+
 /**
  * What a store of the plan requests while it runs: its web server, its database and one of
  * its Jobs (setup, backup or wp-cron) at a time. `pods` are the same one by one: the largest

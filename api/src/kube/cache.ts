@@ -8,6 +8,11 @@ import { describeKubeError } from '../lifecycle/kube-error.ts';
 
 type Listener = (store: string) => void;
 
+/** Whether the informer's first list has come (it has a resourceVersion then); a failed list leaves none. */
+export function hasListed<T extends k8s.KubernetesObject>(informer: k8s.Informer<T>): boolean {
+  return Boolean((informer as unknown as { latestResourceVersion(): string }).latestResourceVersion());
+}
+
 export class StoreCache {
   readonly namespaces: k8s.Informer<k8s.V1Namespace> & k8s.ObjectCache<k8s.V1Namespace>;
   readonly jobs: k8s.Informer<k8s.V1Job> & k8s.ObjectCache<k8s.V1Job>;
@@ -57,7 +62,7 @@ export class StoreCache {
   /** A failed list emits ERROR and resolves start() unsynced; a resourceVersion means the list came. */
   private async startOne(name: string, informer: k8s.Informer<k8s.KubernetesObject> & k8s.ObjectCache<k8s.KubernetesObject>) {
     await informer.start().catch(() => undefined);
-    if (!this.unsynced.has(name) || !(informer as unknown as { latestResourceVersion(): string }).latestResourceVersion()) return;
+    if (!this.unsynced.has(name) || !hasListed(informer)) return;
     this.unsynced.delete(name);
     if (this.unsynced.size === 0) this.synced?.();
   }
